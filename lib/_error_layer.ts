@@ -1,0 +1,174 @@
+/**
+ * Turning errors into responses: the lookup behind `app.onError()`, the
+ * default problem responses, and the sync-first layer that wraps a handler so
+ * that whatever it throws or returns, the caller gets exactly one `Response`.
+ *
+ * @module
+ */
+
+import type { Context, Handler } from "./context.ts";
+import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
+import { HttpError } from "./http_error.ts";
+import { problemResponse } from "./problem.ts";
+import { _describe, _pathOf } from "./_describe.ts";
+
+/** Where latch reports errors nobody handled. `console` fits. */
+export interface Logger {
+  /** Reports an error; `message` names the request or the build it came from. */
+  error(message: string, error?: unknown): void;
+}
+
+/** What `onError` is keyed by: a status or an `Error` class. */
+export type _ErrorKey = number | ErrorClass;
+
+/** Finds the error handler for an error and turns any error into a response, never throwing. */
+export class _ErrorResponder {
+  readonly #handlers: ReadonlyMap<_ErrorKey, ErrorHandler>;
+  readonly #parent: _ErrorResponder | undefined;
+  readonly #debug: boolean;
+  readonly #logger: Logger;
+
+  constructor(
+    handlers: ReadonlyMap<_ErrorKey, ErrorHandler>,
+    parent: _ErrorResponder | undefined,
+    debug: boolean,
+    logger: Logger,
+  ) {
+    this.#handlers = new Map(handlers);
+    this.#parent = parent;
+    this.#debug = debug;
+    this.#logger = logger;
+  }
+
+  /** The handler for `error`: by status for an `HttpError`, then by class, nearest first, then 500 for any other error; then the parent's. */
+  find(error: unknown): ErrorHandler | undefined {
+    const handlers = this.#handlers;
+    if (handlers.size > 0) {
+      if (error instanceof HttpError) {
+        const byStatus = handlers.get(error.status);
+        if (byStatus !== undefined) return byStatus;
+      }
+      if (typeof error === "object" && error !== null) {
+        for (
+          let prototype = Object.getPrototypeOf(error);
+          prototype !== null && prototype !== Object.prototype;
+          prototype = Object.getPrototypeOf(prototype)
+        ) {
+          const byClass = handlers.get(prototype.constructor);
+          if (byClass !== undefined) return byClass;
+        }
+      }
+      if (!(error instanceof HttpError)) {
+        const byStatus = handlers.get(500);
+        if (byStatus !== undefined) return byStatus;
+      }
+    }
+    return this.#parent?.find(error);
+  }
+
+  /** A response for `error`, from its handler or the default; never throws or rejects. */
+  respond(error: unknown, request: Request, ctx: Context): Response | Promise<Response> {
+    const handler = this.find(error);
+    if (handler === undefined) return this.fallback(error, request);
+    const failed = (handlerError: unknown) => {
+      this.report(request, "an error handler threw while handling an error", handlerError);
+      return this.fallback(error, request);
+    };
+    let result: unknown;
+    try {
+      result = handler(error, request, ctx);
+    } catch (handlerError) {
+      return failed(handlerError);
+    }
+    return this.settle(result, request, "an error handler", failed);
+  }
+
+  /** The default response for `error`: its own status for an `HttpError`, else a 500 that is logged. */
+  fallback(error: unknown, request: Request): Response {
+    const debug = this.#debug;
+    const extensions = debug && error instanceof Error ? { stack: error.stack } : undefined;
+    if (error instanceof HttpError) {
+      if (error.status >= 500) this.report(request, `answered ${error.status}`, error);
+      const detail = (error.expose || debug) && error.message !== "" ? error.message : undefined;
+      return problemResponse(error.status, {
+        headers: error.headers,
+        ...(detail === undefined ? {} : { detail }),
+        ...(extensions === undefined ? {} : { extensions }),
+      });
+    }
+    this.report(request, "unhandled error, answered 500", error);
+    if (!debug) return problemResponse(500);
+    return problemResponse(500, {
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : `Thrown: ${String(error)}`,
+      ...(extensions === undefined ? {} : { extensions }),
+    });
+  }
+
+  /** Logs `what` happened to `request`. */
+  report(request: Request, what: string, error?: unknown): void {
+    try {
+      this.#logger.error(`latch: ${request.method} ${_pathOf(request.url)}: ${what}`, error);
+    } catch {
+      // A logger that throws must not turn one response into none.
+    }
+  }
+
+  /**
+   * Checks that `result` is (or resolves to) a `Response`; a rejection goes to
+   * `failed`, anything else becomes a logged 500 naming `culprit`.
+   */
+  settle(
+    result: unknown,
+    request: Request,
+    culprit: string,
+    failed: (error: unknown) => Response | Promise<Response>,
+  ): Response | Promise<Response> {
+    // Fast path: a sync Response needs no promise.
+    if (result instanceof Response) return result;
+    if (_isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => value instanceof Response ? value : this.#notAResponse(value, request, culprit),
+        failed,
+      );
+    }
+    return this.#notAResponse(result, request, culprit);
+  }
+
+  #notAResponse(value: unknown, request: Request, culprit: string): Response {
+    const hint = culprit === "a middleware"
+      ? "did you forget to return next(request, ctx)?"
+      : "return a Response, such as new Response(body) or Response.json(data)";
+    this.report(request, `${culprit} returned ${_describe(value)} instead of a Response: ${hint}`);
+    return problemResponse(500);
+  }
+}
+
+function _isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value instanceof Promise ||
+    (typeof value === "object" && value !== null &&
+      typeof (value as { then?: unknown }).then === "function");
+}
+
+/**
+ * Wraps `inner` so that whatever it throws, rejects with or wrongly returns
+ * becomes a response from `responder`. `culprit` names `inner` in the logs.
+ * Sync stays sync: a promise is chained only when `inner` returned one.
+ */
+export function _catching(inner: Handler, responder: _ErrorResponder, culprit: string): Handler {
+  return (request, ctx) => {
+    let result: unknown;
+    try {
+      result = inner(request, ctx);
+    } catch (error) {
+      return responder.respond(error, request, ctx);
+    }
+    // Fast path: the common sync Response skips the checks in settle().
+    if (result instanceof Response) return result;
+    return responder.settle(
+      result,
+      request,
+      culprit,
+      (error) => responder.respond(error, request, ctx),
+    );
+  };
+}

@@ -1,0 +1,801 @@
+/**
+ * `App`: registration, the one memoized build, and the per-request entry
+ * point. Everything is registered first; the first request (or `ready()`)
+ * builds the stack once through a shared promise, and from then on `fetch`
+ * calls the pre-composed chain directly.
+ *
+ * @module
+ */
+
+import type { Build, Middleware, StartupHook } from "./build.ts";
+import type { ExecutionContext, Handler } from "./context.ts";
+import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
+import type { RouteParams } from "./route_params.ts";
+import { type _ErrorKey, _ErrorResponder, type Logger } from "./_error_layer.ts";
+import { type Cleanup, _Cleanups } from "./_cleanups.ts";
+import { _composeStack, _mountedContext, _noParams } from "./_stack.ts";
+import { _parseRoutePath, type RouteDefinition } from "./router.ts";
+import { problemResponse } from "./problem.ts";
+import { _describe, _pathOf } from "./_describe.ts";
+
+export type { Logger };
+
+/** Options for {@linkcode App}. */
+export interface AppOptions {
+  /** Put error messages and stack traces in 500 responses. Never in production. Defaults to `false`. */
+  debug?: boolean;
+  /** Where unhandled errors and failed builds are reported. Defaults to `console`. */
+  logger?: Logger;
+}
+
+/** What an app tells about its builds, for logs and benchmarks. */
+export interface BuildStats {
+  /** Builds started, failed ones included. */
+  readonly builds: number;
+  /** Builds that threw or rejected. */
+  readonly failures: number;
+  /** How long the last successful build took, in milliseconds; `undefined` before one. */
+  readonly lastBuildMs: number | undefined;
+  /** Middleware in the built stack. */
+  readonly middleware: number;
+  /** Routes in the built router, mounts included. */
+  readonly routes: number;
+}
+
+/**
+ * Anything that answers a request the way `app.fetch` does: a Hono app's
+ * `fetch`, a file server, another framework.
+ */
+export type FetchHandler = (
+  request: Request,
+  // deno-lint-ignore no-explicit-any -- runtimes and frameworks type these differently (ServeHandlerInfo, Server, Env); any keeps each of them assignable
+  env?: any,
+  // deno-lint-ignore no-explicit-any -- as above
+  executionContext?: any,
+) => Response | Promise<Response>;
+
+interface _Mount {
+  readonly prefix: string;
+  readonly target: App | FetchHandler;
+}
+
+/** What is registered on an app; copied at the start of a build so a failed one can be undone. */
+interface _Registry {
+  readonly middleware: Middleware[];
+  readonly routes: RouteDefinition<Handler>[];
+  /** `METHOD shape` of every route, to refuse duplicates when they are registered. */
+  readonly routeKeys: Set<string>;
+  readonly mounts: _Mount[];
+  readonly errorHandlers: Map<_ErrorKey, ErrorHandler>;
+  readonly startupHooks: StartupHook[];
+}
+
+function _copyRegistry(registry: _Registry): _Registry {
+  return {
+    middleware: [...registry.middleware],
+    routes: [...registry.routes],
+    routeKeys: new Set(registry.routeKeys),
+    mounts: [...registry.mounts],
+    errorHandlers: new Map(registry.errorHandlers),
+    startupHooks: [...registry.startupHooks],
+  };
+}
+
+/** `open`: registering; `starting`: startup hooks run and may still register; `frozen`: built or building; `closed`. */
+type _Phase = "open" | "starting" | "frozen" | "closed";
+
+type _Serve = (
+  request: Request,
+  env: unknown,
+  executionContext: ExecutionContext | undefined,
+) => Response | Promise<Response>;
+
+const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A web app served by its `fetch`. Register middleware, routes, error
+ * handlers and startup hooks; the first request builds the stack once (all
+ * concurrent first requests share that build), and every request after it
+ * goes straight through the pre-composed chain.
+ *
+ * A build runs, in order: the startup hooks, in registration order (they may
+ * still register); then registration freezes; then mounted apps are built;
+ * then the middleware factories are called innermost first and awaited; then
+ * the router is compiled. If any step throws, waiting requests get 503, the
+ * build's cleanups run, registrations are restored, and the next request or
+ * `ready()` tries again.
+ *
+ * @example A JSON API on Deno or Bun
+ * ```ts
+ * import { App } from "@latch/latch";
+ *
+ * const app = new App();
+ * app.use(async (next, build) => {
+ *   const pool = await Promise.resolve({ users: new Map([["1", "Ada"]]), close() {} });
+ *   build.defer(() => pool.close());
+ *   return (request, ctx) => {
+ *     ctx.state.pool = pool;
+ *     return next(request, ctx);
+ *   };
+ * });
+ * app.get("/users/:id", (_request, ctx) => Response.json({ id: ctx.params.id }));
+ *
+ * const response = await app.fetch(new Request("http://localhost/users/1"));
+ * console.assert((await response.json()).id === "1");
+ * await app.close();
+ * // Serve it with Deno.serve(app.fetch), Bun.serve({ fetch: app.fetch }) or `export default app`.
+ * ```
+ */
+export class App {
+  /**
+   * Answers a request: the handler to give `Deno.serve`, `Bun.serve` or a
+   * Worker. An own, bound property, so it can be passed around alone.
+   *
+   * @param request The request.
+   * @param env What the runtime passes second (Deno's `ServeHandlerInfo`, Bun's `Server`, a Worker's `env`); becomes `ctx.env`.
+   * @param executionContext A Worker's execution context; becomes `ctx.executionContext`.
+   * @returns Exactly one response; it never rejects.
+   */
+  readonly fetch: (
+    request: Request,
+    env?: unknown,
+    executionContext?: ExecutionContext,
+  ) => Response | Promise<Response>;
+
+  readonly #debug: boolean;
+  readonly #logger: Logger;
+  #registry: _Registry = {
+    middleware: [],
+    routes: [],
+    routeKeys: new Set(),
+    mounts: [],
+    errorHandlers: new Map(),
+    startupHooks: [],
+  };
+  #phase: _Phase = "open";
+  /** The built entry point; `undefined` until a build succeeds. */
+  #serve: _Serve | undefined;
+  /** The build in flight or done; cleared when a build fails, so the next call retries. */
+  #building: Promise<Handler> | undefined;
+  #cleanups = new _Cleanups();
+  /** The registrations as they were before the last build, for a mounted app's reset. */
+  #beforeBuild: _Registry | undefined;
+  #closing: Promise<void> | undefined;
+  /** Set when this app is mounted in another: its error handlers back this app's. */
+  #parentResponder: _ErrorResponder | undefined;
+  #mounted = false;
+  #stats: BuildStats = {
+    builds: 0,
+    failures: 0,
+    lastBuildMs: undefined,
+    middleware: 0,
+    routes: 0,
+  };
+
+  /**
+   * Makes an app with nothing registered.
+   *
+   * @param options `debug` and `logger`.
+   */
+  constructor(options: AppOptions = {}) {
+    this.#debug = options.debug ?? false;
+    this.#logger = options.logger ?? console;
+    this.fetch = (request, env, executionContext) => {
+      const serve = this.#serve;
+      // Fast path: once built, #serve is the pre-composed chain; no memo, no await.
+      if (serve !== undefined) return serve(request, env, executionContext);
+      return this.#fetchCold(request, env, executionContext);
+    };
+  }
+
+  /** Whether a build has succeeded and the app is serving. */
+  get built(): boolean {
+    return this.#phase === "frozen" && this.#serve !== undefined;
+  }
+
+  /** How many builds ran, how long the last took, and what it built. */
+  get stats(): BuildStats {
+    return this.#stats;
+  }
+
+  /**
+   * Adds middleware; the first one added is the outermost.
+   *
+   * @param middleware Factories, each called once per build with the handler it wraps.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App();
+   * app.use((next) => async (request, ctx) => {
+   *   const response = await next(request, ctx);
+   *   response.headers.set("x-powered-by", "latch");
+   *   return response;
+   * });
+   * ```
+   */
+  use(...middleware: Middleware[]): this {
+    this.#assertOpen("add middleware");
+    for (const [index, factory] of middleware.entries()) {
+      if (typeof factory !== "function") {
+        throw new TypeError(
+          `app.use() takes middleware factories, (next, build) => handler, but argument #${
+            index + 1
+          } is ${_describe(factory)}`,
+        );
+      }
+    }
+    this.#registry.middleware.push(...middleware);
+    return this;
+  }
+
+  /**
+   * Adds a route for one method or several.
+   *
+   * @param method A method such as `"GET"`, or a list of them.
+   * @param path A pattern: static segments, `:name` params, a trailing `*`.
+   * @param handler Answers requests that match; `ctx.params` is typed from `path`.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().on(["PUT", "PATCH"], "/items/:id", (_request, ctx) => new Response(ctx.params.id));
+   * ```
+   */
+  on<Path extends string>(
+    method: string | readonly string[],
+    path: Path,
+    handler: Handler<RouteParams<Path>>,
+  ): this {
+    const methods = typeof method === "string" ? [method] : [...method];
+    this.#assertOpen(`add the route ${methods.join(",")} ${path}`);
+    if (methods.length === 0) {
+      throw new TypeError(`app.on() needs at least one method for ${path}: pass "GET" or ["GET", "POST"]`);
+    }
+    const normalized = methods.map((name) => {
+      if (typeof name !== "string" || !_METHOD_TOKEN.test(name)) {
+        throw new TypeError(
+          `Route method must be an HTTP method token such as "GET", got ${JSON.stringify(name)}`,
+        );
+      }
+      return name === "*" ? "*" : name.toUpperCase();
+    });
+    this.#addRoutes(normalized, path, handler as Handler);
+    return this;
+  }
+
+  /**
+   * Adds a `GET` route; it serves `HEAD` too, without the body.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().get("/users/:id", (_request, ctx) => Response.json({ id: ctx.params.id }));
+   * ```
+   */
+  get<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("GET", path, handler);
+  }
+
+  /**
+   * Adds a `POST` route.
+   *
+   * @param path A pattern such as `/users`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().post("/echo", async (request) => new Response(await request.text()));
+   * ```
+   */
+  post<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("POST", path, handler);
+  }
+
+  /**
+   * Adds a `PUT` route.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().put("/users/:id", (_request, ctx) => new Response(`stored ${ctx.params.id}`));
+   * ```
+   */
+  put<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("PUT", path, handler);
+  }
+
+  /**
+   * Adds a `PATCH` route.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().patch("/users/:id", (_request, ctx) => new Response(`patched ${ctx.params.id}`));
+   * ```
+   */
+  patch<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("PATCH", path, handler);
+  }
+
+  /**
+   * Adds a `DELETE` route.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().delete("/users/:id", () => new Response(null, { status: 204 }));
+   * ```
+   */
+  delete<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("DELETE", path, handler);
+  }
+
+  /**
+   * Adds an `OPTIONS` route. Without one, `OPTIONS` is answered with `204` and `Allow`.
+   *
+   * @param path A pattern such as `/users`.
+   * @param handler Answers matching requests.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().options("/", () => new Response(null, { status: 204, headers: { allow: "GET" } }));
+   * ```
+   */
+  options<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("OPTIONS", path, handler);
+  }
+
+  /**
+   * Adds a route for every method.
+   *
+   * @param path A pattern such as `/proxy/*`.
+   * @param handler Answers matching requests, whatever their method.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().all("/ping", (request) => new Response(request.method));
+   * ```
+   */
+  all<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+    return this.on("*", path, handler);
+  }
+
+  /**
+   * Serves another app or fetch handler under `prefix`. A mounted `App` is
+   * built inside this app's build, its middleware apply only under the
+   * prefix, its routes see paths without the prefix, and errors its own
+   * `onError` handlers leave go to this app's. A fetch handler gets the
+   * request with the prefix removed from its URL.
+   *
+   * @param prefix A path such as `/api`: no trailing `/`, params or `*`.
+   * @param target An `App` (owned by this one from now on) or any fetch handler.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const api = new App().get("/health", () => new Response("ok"));
+   * const app = new App().mount("/api", api);
+   * const response = await app.fetch(new Request("http://localhost/api/health"));
+   * console.assert(response.status === 200);
+   * ```
+   */
+  mount(prefix: string, target: App | FetchHandler): this {
+    this.#assertOpen(`mount ${prefix}`);
+    if (
+      typeof prefix !== "string" || !prefix.startsWith("/") ||
+      (prefix !== "/" && prefix.endsWith("/")) || /[:*]/.test(prefix)
+    ) {
+      throw new TypeError(
+        `Mount prefix must be a path such as "/api", without a trailing "/", params or "*", got ${
+          JSON.stringify(prefix)
+        }`,
+      );
+    }
+    if (target instanceof App) {
+      if (target === this) throw new TypeError("An app cannot be mounted in itself");
+      if (target.#mounted) {
+        throw new Error(
+          `This app is already mounted elsewhere: create one App per mount point (mounting ${prefix})`,
+        );
+      }
+      if (target.#phase !== "open") {
+        throw new Error(
+          `Cannot mount an app that has started (mounting ${prefix}): mount it before its first request or ready()`,
+        );
+      }
+    } else if (typeof target !== "function") {
+      throw new TypeError(
+        `app.mount() takes an App or a fetch handler (request) => Response, got ${_describe(target)}`,
+      );
+    }
+    const base = prefix === "/" ? "" : prefix;
+    _parseRoutePath(prefix);
+    for (const path of [prefix, `${base}/*`]) {
+      if (this.#registry.routeKeys.has(`* ${_routeShape(path)}`)) {
+        throw new Error(`Something is already mounted at ${prefix}: mount one target per prefix`);
+      }
+    }
+    if (target instanceof App) target.#mounted = true;
+    this.#registry.mounts.push({ prefix, target });
+    // Reserve the prefix now so a clash with an ALL route is reported here.
+    for (const path of [prefix, `${base}/*`]) this.#registry.routeKeys.add(`* ${_routeShape(path)}`);
+    return this;
+  }
+
+  /**
+   * Answers errors of a class, or with a status, with your own response.
+   * An `HttpError` is looked up by its status first; then any error by its
+   * class, nearest first (so `onError(Error, …)` catches all errors); then
+   * any error that is not an `HttpError` by `500`. The router's 404 and 405
+   * are `HttpError`s, so `onError(404, …)` shapes not-found pages.
+   *
+   * @param key An `Error` class, or an HTTP status from 400 to 599.
+   * @param handler Answers the error.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App();
+   * app.onError(404, (_error, request) => new Response(`Nothing at ${new URL(request.url).pathname}`, { status: 404 }));
+   * app.onError(RangeError, (error) => Response.json({ error: error.message }, { status: 422 }));
+   * ```
+   */
+  onError<E extends Error>(key: ErrorClass<E>, handler: ErrorHandler<E>): this;
+  onError(key: number, handler: ErrorHandler<Error>): this;
+  onError(key: number | ErrorClass, handler: ErrorHandler<never>): this {
+    this.#assertOpen(`add an error handler for ${typeof key === "number" ? key : key?.name}`);
+    const isStatus = typeof key === "number" && Number.isInteger(key) && key >= 400 && key <= 599;
+    const isErrorClass = typeof key === "function" &&
+      (key === Error || key.prototype instanceof Error);
+    if (!isStatus && !isErrorClass) {
+      throw new TypeError(
+        `app.onError() is keyed by an Error class or a status from 400 to 599, got ${
+          typeof key === "number" ? key : _describe(key)
+        }`,
+      );
+    }
+    if (typeof handler !== "function") {
+      throw new TypeError(
+        `app.onError() takes a handler (error, request, ctx) => Response, got ${_describe(handler)}`,
+      );
+    }
+    const name = typeof key === "number" ? String(key) : key.name;
+    if (this.#registry.errorHandlers.has(key)) {
+      throw new Error(
+        `An error handler for ${name} is already registered: handle every case in one handler`,
+      );
+    }
+    this.#registry.errorHandlers.set(key, handler as ErrorHandler);
+    return this;
+  }
+
+  /**
+   * Adds a startup hook: run at the start of every build attempt, in
+   * registration order, before any middleware factory. It may still register
+   * middleware, routes and error handlers, and may return a cleanup that
+   * `close()` runs.
+   *
+   * @param hook Receives this app; may be async.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App();
+   * app.onStartup(async (app) => {
+   *   const flags = await Promise.resolve({ beta: true });
+   *   if (flags.beta) app.get("/beta", () => new Response("hi"));
+   *   return () => console.log("closed");
+   * });
+   * ```
+   */
+  onStartup(hook: StartupHook): this {
+    this.#assertOpen("add a startup hook");
+    if (typeof hook !== "function") {
+      throw new TypeError(`app.onStartup() takes a function (app) => cleanup?, got ${_describe(hook)}`);
+    }
+    this.#registry.startupHooks.push(hook);
+    return this;
+  }
+
+  /**
+   * Builds the app now, through the same shared promise a first request
+   * would use: a warm-up before serving, or a way to fail fast at start.
+   *
+   * @returns Resolves once built; rejects with the build's error, and a later call retries.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App().get("/", () => new Response("ok"));
+   * await app.ready();
+   * console.assert(app.built);
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.#closing !== undefined) {
+      return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
+    }
+    return this.#ensureBuilt().then(() => {});
+  }
+
+  /**
+   * Shuts the app down: new requests get 503, a build in flight is awaited,
+   * then every cleanup (from `build.defer` and startup hooks) runs once,
+   * newest first. Later calls return the same promise.
+   *
+   * @returns Resolves when the cleanups are done; rejects with an `AggregateError` if any threw.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App();
+   * await app.ready();
+   * await app.close();
+   * const response = await app.fetch(new Request("http://localhost/"));
+   * console.assert(response.status === 503);
+   * ```
+   */
+  close(): Promise<void> {
+    return this.#closing ??= this.#close();
+  }
+
+  /** Calls {@linkcode App.close}, for `await using app = new App()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(): Promise<void> {
+    this.#phase = "closed";
+    this.#serve = _closed;
+    await this.#building?.catch(() => {});
+    const errors = await this.#cleanups.run();
+    if (errors.length > 0) {
+      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while the app closed`);
+    }
+  }
+
+  #fetchCold(
+    request: Request,
+    env: unknown,
+    executionContext: ExecutionContext | undefined,
+  ): Promise<Response> {
+    return this.#ensureBuilt().then(
+      () => (this.#serve ?? _closed)(request, env, executionContext),
+      () => _startFailed(),
+    );
+  }
+
+  #ensureBuilt(): Promise<Handler> {
+    // Cleared in a reaction rather than inside #build: a build that fails
+    // before its first await must not clear the memo before it is set.
+    return this.#building ??= this.#build().catch((error) => {
+      this.#building = undefined;
+      if (this.#phase !== "closed") this.#phase = "open";
+      throw error;
+    });
+  }
+
+  async #build(): Promise<Handler> {
+    const started = performance.now();
+    const snapshot = this.#beforeBuild = _copyRegistry(this.#registry);
+    const cleanups = new _Cleanups();
+    const registry = this.#registry;
+    const attempt = this.#stats.builds + 1;
+    this.#stats = { ...this.#stats, builds: attempt };
+    if (this.#phase !== "closed") this.#phase = "starting";
+    try {
+      for (let index = 0; index < registry.startupHooks.length; index++) {
+        const hook = registry.startupHooks[index] as StartupHook;
+        const cleanup: unknown = await hook(this);
+        if (typeof cleanup === "function") cleanups.add(cleanup as Cleanup);
+        else if (cleanup !== undefined) {
+          throw new TypeError(
+            `Startup hook #${index + 1} (${hook.name || "anonymous"}) returned ${
+              _describe(cleanup)
+            }: return nothing, or a cleanup function for close() to run`,
+          );
+        }
+      }
+      if (this.#phase !== "closed") this.#phase = "frozen";
+      const responder = new _ErrorResponder(
+        registry.errorHandlers,
+        this.#parentResponder,
+        this.#debug,
+        this.#logger,
+      );
+      const routes = [...registry.routes];
+      for (const mount of registry.mounts) {
+        routes.push(...await this.#mountRoutes(mount, responder, cleanups));
+      }
+      const build: Build = {
+        app: this,
+        defer: (cleanup) => {
+          if (typeof cleanup !== "function") {
+            throw new TypeError(`build.defer() takes a cleanup function, got ${_describe(cleanup)}`);
+          }
+          cleanups.add(cleanup);
+        },
+      };
+      const chain = await _composeStack({
+        middleware: registry.middleware,
+        routes,
+        responder,
+        build,
+      });
+      this.#cleanups = cleanups;
+      this.#stats = {
+        ...this.#stats,
+        lastBuildMs: performance.now() - started,
+        middleware: registry.middleware.length,
+        routes: routes.length,
+      };
+      if (this.#phase !== "closed") this.#serve = this.#entry(chain);
+      return chain;
+    } catch (error) {
+      this.#registry = snapshot;
+      this.#stats = { ...this.#stats, failures: this.#stats.failures + 1 };
+      this.#report(
+        `the app failed to build (attempt ${attempt}); requests get 503 until a build succeeds`,
+        error,
+      );
+      for (const cleanupError of await cleanups.run()) {
+        this.#report("a cleanup threw while undoing a failed build", cleanupError);
+      }
+      throw error;
+    }
+  }
+
+  /** The per-request entry point around a built chain: makes the context and calls in. */
+  #entry(chain: Handler): _Serve {
+    return (request, env, executionContext) =>
+      chain(request, {
+        params: _noParams(),
+        state: {},
+        app: this,
+        path: _pathOf(request.url),
+        env,
+        executionContext,
+      });
+  }
+
+  async #mountRoutes(
+    mount: _Mount,
+    responder: _ErrorResponder,
+    cleanups: _Cleanups,
+  ): Promise<RouteDefinition<Handler>[]> {
+    const { prefix, target } = mount;
+    const strip = prefix === "/" ? 0 : prefix.length;
+    let handler: Handler;
+    if (target instanceof App) {
+      target.#parentResponder = responder;
+      // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
+      cleanups.add(() => this.#phase === "closed" ? target.close() : target.#reset());
+      const chain = await target.#ensureBuilt();
+      handler = (request, ctx) => chain(request, _mountedContext(ctx, target, strip));
+    } else {
+      handler = (request, ctx) => {
+        const url = new URL(request.url);
+        url.pathname = ctx.path.slice(strip) || "/";
+        return target(new Request(url, request), ctx.env, ctx.executionContext);
+      };
+    }
+    const base = prefix === "/" ? "" : prefix;
+    return [
+      { method: "*", path: prefix, value: handler },
+      { method: "*", path: `${base}/*`, value: handler },
+    ];
+  }
+
+  /** Undoes a mounted app's build so that its parent's next attempt builds it afresh. */
+  async #reset(): Promise<void> {
+    await this.#building?.catch(() => {});
+    this.#serve = undefined;
+    this.#building = undefined;
+    if (this.#beforeBuild !== undefined) this.#registry = this.#beforeBuild;
+    if (this.#phase !== "closed") this.#phase = "open";
+    const errors = await this.#cleanups.run();
+    if (errors.length > 0) {
+      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while a mounted app reset`);
+    }
+  }
+
+  #assertOpen(action: string): void {
+    if (this.#phase === "open" || this.#phase === "starting") return;
+    if (this.#phase === "closed") {
+      throw new Error(`Cannot ${action}: the app was closed; create a new App`);
+    }
+    throw new Error(
+      `Cannot ${action} after the app has started: register it before the first request or ` +
+        `app.ready(), or in a startup hook (app.onStartup)`,
+    );
+  }
+
+  #addRoutes(methods: readonly string[], path: string, handler: Handler): void {
+    if (typeof handler !== "function") {
+      throw new TypeError(
+        `Route handler for ${methods.join(",")} ${path} must be a function (request, ctx) => Response, got ${
+          _describe(handler)
+        }`,
+      );
+    }
+    _parseRoutePath(path);
+    const shape = _routeShape(path);
+    for (const method of methods) {
+      if (this.#registry.routeKeys.has(`${method} ${shape}`)) {
+        const name = method === "*" ? "ALL" : method;
+        throw new Error(
+          `Route ${name} ${path} is already registered (or the same path with other param names): ` +
+            `remove one, or change its method or path`,
+        );
+      }
+    }
+    for (const method of methods) {
+      this.#registry.routeKeys.add(`${method} ${shape}`);
+      this.#registry.routes.push({ method, path, value: handler });
+    }
+  }
+
+  #report(what: string, error: unknown): void {
+    try {
+      this.#logger.error(`latch: ${what}`, error);
+    } catch {
+      // A logger that throws must not break the build's error path.
+    }
+  }
+}
+
+/** A path with its param names erased, so `/a/:x` and `/a/:y` compare equal. */
+function _routeShape(path: string): string {
+  return path.replace(/\/:[^/]+/g, "/:");
+}
+
+function _closed(): Response {
+  return problemResponse(503, { detail: "The app has shut down" });
+}
+
+function _startFailed(): Response {
+  return problemResponse(503, { detail: "The app could not start; retry the request later" });
+}
+

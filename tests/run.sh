@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole check suite: static checks with Deno's tools, then the tests in
+# tests/ on Deno and on Bun. Prints one line per check and closes with
+# "N passed, N failed", counting every test case on each runtime and every
+# static check; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+DENO=node_modules/.bin/deno
+BUN=node_modules/.bin/bun
+for tool in "$DENO" "$BUN"; do
+  if [[ ! -x $tool ]]; then
+    echo "$tool is missing: run 'npm install' (npm test does it for you)" >&2
+    exit 2
+  fi
+done
+export NO_COLOR=1 FORCE_COLOR=0
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+passed=0
+failed=0
+
+check() {
+  local name=$1
+  shift
+  if "$@" >"$LOGS/check.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok    $name"
+  else
+    failed=$((failed + 1))
+    echo "FAIL  $name"
+    sed 's/^/      /' "$LOGS/check.log" | tail -60
+  fi
+}
+
+echo "== static checks (Deno $("$DENO" --version | head -1 | cut -d' ' -f2))"
+check "deno fmt --check" "$DENO" fmt --check
+check "deno lint" "$DENO" lint
+check "deno check (lib, tests, bench, examples)" "$DENO" check mod.ts lib/ tests/ bench/ examples/
+check "deno check --doc (JSDoc examples type-check)" "$DENO" check --doc mod.ts lib/
+check "deno doc --lint mod.ts" "$DENO" doc --lint mod.ts
+check "deno publish --dry-run" "$DENO" publish --dry-run --allow-dirty
+
+# Adds a runner's counts to the totals; a runner that printed no summary failed once.
+tally() {
+  local runtime=$1 pass=$2 fail=$3 code=$4
+  if [[ -z $pass ]]; then
+    echo "FAIL  $runtime tests printed no summary (exit $code)"
+    failed=$((failed + 1))
+    return
+  fi
+  [[ -z $fail ]] && fail=0
+  if [[ $code -ne 0 && $fail -eq 0 ]]; then
+    echo "FAIL  $runtime test runner exited $code with no failed test"
+    fail=1
+  fi
+  echo "$runtime: $pass passed, $fail failed"
+  passed=$((passed + pass))
+  failed=$((failed + fail))
+}
+
+echo "== tests on Deno"
+"$DENO" test --allow-net --allow-env --allow-read --allow-write --allow-run tests/ 2>&1 |
+  tee "$LOGS/deno.log" | grep -E "FAILED|=> |error|^ok \|" || true
+code=${PIPESTATUS[0]}
+summary=$(grep -E '^(ok|FAILED) \|' "$LOGS/deno.log" | tail -1)
+tally Deno "$(sed -nE 's/.*\| ([0-9]+) passed.*/\1/p' <<<"$summary")" \
+  "$(sed -nE 's/.*\| ([0-9]+) failed.*/\1/p' <<<"$summary")" "$code"
+[[ $code -ne 0 ]] && tail -80 "$LOGS/deno.log"
+
+echo "== tests on Bun $("$BUN" --version)"
+"$BUN" test tests/ >"$LOGS/bun.log" 2>&1
+code=$?
+grep -E "^\(fail\)|^ *[0-9]+ (pass|fail)$" "$LOGS/bun.log" || true
+tally Bun "$(sed -nE 's/^ *([0-9]+) pass$/\1/p' "$LOGS/bun.log" | tail -1)" \
+  "$(sed -nE 's/^ *([0-9]+) fail$/\1/p' "$LOGS/bun.log" | tail -1)" "$code"
+[[ $code -ne 0 ]] && tail -80 "$LOGS/bun.log"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
