@@ -34,7 +34,13 @@
  * @module
  */
 
-export { App, type AppOptions, type BuildStats, type FetchHandler, type Logger } from "./lib/app.ts";
+export {
+  App,
+  type AppOptions,
+  type BuildStats,
+  type FetchHandler,
+  type Logger,
+} from "./lib/app.ts";
 export type { Build, Cleanup, Middleware, StartupHook } from "./lib/build.ts";
 export type { Context, ExecutionContext, Handler } from "./lib/context.ts";
 export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";

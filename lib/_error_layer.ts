@@ -99,7 +99,9 @@ export class _ErrorResponder {
     this.report(request, "unhandled error, answered 500", error);
     if (!debug) return problemResponse(500);
     return problemResponse(500, {
-      detail: error instanceof Error ? `${error.name}: ${error.message}` : `Thrown: ${String(error)}`,
+      detail: error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : `Thrown: ${String(error)}`,
       ...(extensions === undefined ? {} : { extensions }),
     });
   }

@@ -8,7 +8,7 @@
 
 import type { Build, Middleware } from "./build.ts";
 import type { Context, Handler } from "./context.ts";
-import { Router, type RouteDefinition } from "./router.ts";
+import { type RouteDefinition, Router } from "./router.ts";
 import { HttpError } from "./http_error.ts";
 import { _catching, type _ErrorResponder } from "./_error_layer.ts";
 import { _describe } from "./_describe.ts";

@@ -12,7 +12,7 @@ import type { ExecutionContext, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { RouteParams } from "./route_params.ts";
 import { type _ErrorKey, _ErrorResponder, type Logger } from "./_error_layer.ts";
-import { type Cleanup, _Cleanups } from "./_cleanups.ts";
+import { _Cleanups, type Cleanup } from "./_cleanups.ts";
 import { _composeStack, _mountedContext, _noParams } from "./_stack.ts";
 import { _parseRoutePath, type RouteDefinition } from "./router.ts";
 import { problemResponse } from "./problem.ts";
@@ -254,7 +254,9 @@ export class App {
     const methods = typeof method === "string" ? [method] : [...method];
     this.#assertOpen(`add the route ${methods.join(",")} ${path}`);
     if (methods.length === 0) {
-      throw new TypeError(`app.on() needs at least one method for ${path}: pass "GET" or ["GET", "POST"]`);
+      throw new TypeError(
+        `app.on() needs at least one method for ${path}: pass "GET" or ["GET", "POST"]`,
+      );
     }
     const normalized = methods.map((name) => {
       if (typeof name !== "string" || !_METHOD_TOKEN.test(name)) {
@@ -441,7 +443,9 @@ export class App {
       }
     } else if (typeof target !== "function") {
       throw new TypeError(
-        `app.mount() takes an App or a fetch handler (request) => Response, got ${_describe(target)}`,
+        `app.mount() takes an App or a fetch handler (request) => Response, got ${
+          _describe(target)
+        }`,
       );
     }
     const base = prefix === "/" ? "" : prefix;
@@ -454,7 +458,9 @@ export class App {
     if (target instanceof App) target.#mounted = true;
     this.#registry.mounts.push({ prefix, target });
     // Reserve the prefix now so a clash with an ALL route is reported here.
-    for (const path of [prefix, `${base}/*`]) this.#registry.routeKeys.add(`* ${_routeShape(path)}`);
+    for (const path of [prefix, `${base}/*`]) {
+      this.#registry.routeKeys.add(`* ${_routeShape(path)}`);
+    }
     return this;
   }
 
@@ -494,7 +500,9 @@ export class App {
     }
     if (typeof handler !== "function") {
       throw new TypeError(
-        `app.onError() takes a handler (error, request, ctx) => Response, got ${_describe(handler)}`,
+        `app.onError() takes a handler (error, request, ctx) => Response, got ${
+          _describe(handler)
+        }`,
       );
     }
     const name = typeof key === "number" ? String(key) : key.name;
@@ -531,7 +539,9 @@ export class App {
   onStartup(hook: StartupHook): this {
     this.#assertOpen("add a startup hook");
     if (typeof hook !== "function") {
-      throw new TypeError(`app.onStartup() takes a function (app) => cleanup?, got ${_describe(hook)}`);
+      throw new TypeError(
+        `app.onStartup() takes a function (app) => cleanup?, got ${_describe(hook)}`,
+      );
     }
     this.#registry.startupHooks.push(hook);
     return this;
@@ -653,7 +663,9 @@ export class App {
         app: this,
         defer: (cleanup) => {
           if (typeof cleanup !== "function") {
-            throw new TypeError(`build.defer() takes a cleanup function, got ${_describe(cleanup)}`);
+            throw new TypeError(
+              `build.defer() takes a cleanup function, got ${_describe(cleanup)}`,
+            );
           }
           cleanups.add(cleanup);
         },
@@ -737,7 +749,10 @@ export class App {
     if (this.#phase !== "closed") this.#phase = "open";
     const errors = await this.#cleanups.run();
     if (errors.length > 0) {
-      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while a mounted app reset`);
+      throw new AggregateError(
+        errors,
+        `${errors.length} cleanup(s) threw while a mounted app reset`,
+      );
     }
   }
 
@@ -755,9 +770,9 @@ export class App {
   #addRoutes(methods: readonly string[], path: string, handler: Handler): void {
     if (typeof handler !== "function") {
       throw new TypeError(
-        `Route handler for ${methods.join(",")} ${path} must be a function (request, ctx) => Response, got ${
-          _describe(handler)
-        }`,
+        `Route handler for ${
+          methods.join(",")
+        } ${path} must be a function (request, ctx) => Response, got ${_describe(handler)}`,
       );
     }
     _parseRoutePath(path);
@@ -798,4 +813,3 @@ function _closed(): Response {
 function _startFailed(): Response {
   return problemResponse(503, { detail: "The app could not start; retry the request later" });
 }
-

@@ -67,7 +67,9 @@ const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
 export function _parseRoutePath(path: string): _Parsed {
   if (typeof path !== "string" || !path.startsWith("/")) {
     throw new TypeError(
-      `Route path must be a string starting with "/", got ${JSON.stringify(path)}: write it as "/users/:id"`,
+      `Route path must be a string starting with "/", got ${
+        JSON.stringify(path)
+      }: write it as "/users/:id"`,
     );
   }
   const parts = path === "/" ? [] : path.slice(1).split("/");
@@ -78,7 +80,9 @@ export function _parseRoutePath(path: string): _Parsed {
     if (part === "*") {
       if (index !== parts.length - 1) {
         throw new TypeError(
-          `Route path ${JSON.stringify(path)} has "*" before its end: a wildcard may only be the last segment`,
+          `Route path ${
+            JSON.stringify(path)
+          } has "*" before its end: a wildcard may only be the last segment`,
         );
       }
       wildcard = true;
@@ -92,14 +96,18 @@ export function _parseRoutePath(path: string): _Parsed {
       }
       if (names.includes(name)) {
         throw new TypeError(
-          `Route path ${JSON.stringify(path)} uses the param ":${name}" twice: give each param its own name`,
+          `Route path ${
+            JSON.stringify(path)
+          } uses the param ":${name}" twice: give each param its own name`,
         );
       }
       names.push(name);
       segments.push(null);
     } else if (part.includes("*")) {
       throw new TypeError(
-        `Route path ${JSON.stringify(path)} has "*" inside a segment: a wildcard is a whole last segment, as in "/files/*"`,
+        `Route path ${
+          JSON.stringify(path)
+        } has "*" inside a segment: a wildcard is a whole last segment, as in "/files/*"`,
       );
     } else {
       segments.push(_decodeRouteSegment(path, part));
@@ -115,7 +123,9 @@ function _decodeRouteSegment(path: string, segment: string): string {
     return decodeURIComponent(segment);
   } catch {
     throw new TypeError(
-      `Route path ${JSON.stringify(path)} has a malformed percent-encoding in ${JSON.stringify(segment)}: ` +
+      `Route path ${JSON.stringify(path)} has a malformed percent-encoding in ${
+        JSON.stringify(segment)
+      }: ` +
         `write the segment unencoded or encode "%" as "%25"`,
     );
   }

@@ -1,0 +1,315 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { App } from "../mod.ts";
+import { request } from "./_helpers.ts";
+
+const text = (body: string) => () => new Response(body);
+
+test("App routes each method helper to its own handler", async () => {
+  const app = new App()
+    .get("/r", text("get"))
+    .post("/r", text("post"))
+    .put("/r", text("put"))
+    .patch("/r", text("patch"))
+    .delete("/r", text("delete"))
+    .options("/r", text("options"));
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+    const response = await request(app, "/r", { method });
+    assert.equal(await response.text(), method.toLowerCase(), method);
+  }
+});
+
+test("App.on() takes one method or several, in any case", async () => {
+  const app = new App().on(["put", "PATCH"], "/r", (request) => new Response(request.method))
+    .on("post", "/p", text("post"));
+  assert.equal(await (await request(app, "/r", { method: "PUT" })).text(), "PUT");
+  assert.equal(await (await request(app, "/r", { method: "PATCH" })).text(), "PATCH");
+  assert.equal(await (await request(app, "/p", { method: "POST" })).text(), "post");
+});
+
+test("App.all() answers every method, unknown ones included", async () => {
+  const app = new App().all("/any", (request) => new Response(request.method));
+  for (const method of ["GET", "POST", "DELETE", "PROPFIND"]) {
+    assert.equal(await (await request(app, "/any", { method })).text(), method);
+  }
+});
+
+test("App gives handlers decoded params and the trailing wildcard", async () => {
+  const app = new App()
+    .get("/users/:id/posts/:post", (_request, ctx) => Response.json(ctx.params))
+    .get("/files/*", (_request, ctx) => new Response(ctx.params["*"]));
+  const params = await (await request(app, "/users/a%20b/posts/caf%C3%A9")).json();
+  assert.deepEqual(params, { id: "a b", post: "café" });
+  assert.equal(await (await request(app, "/files/docs/a.txt")).text(), "docs/a.txt");
+  assert.equal(await (await request(app, "/files/")).text(), "");
+  assert.equal((await request(app, "/files")).status, 404);
+});
+
+test("App keeps an encoded slash inside its param instead of splitting on it", async () => {
+  const app = new App().get("/files/:name", (_request, ctx) => new Response(ctx.params.name));
+  assert.equal(await (await request(app, "/files/a%2Fb")).text(), "a/b");
+});
+
+test("App answers 400 with a problem body for a malformed percent-encoding", async () => {
+  const app = new App().get("/users/:id", text("user"));
+  const response = await request(app, "/users/%E0%A4%A");
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get("content-type"), "application/problem+json");
+  assert.equal((await response.json()).status, 400);
+});
+
+test("App prefers a static segment, then a param, then a wildcard", async () => {
+  const app = new App()
+    .get("/users/me", text("static"))
+    .get("/users/:id", text("param"))
+    .get("/users/*", text("wildcard"));
+  assert.equal(await (await request(app, "/users/me")).text(), "static");
+  assert.equal(await (await request(app, "/users/7")).text(), "param");
+  assert.equal(await (await request(app, "/users/7/more")).text(), "wildcard");
+});
+
+test("App falls through a static route without the method to a param route that has it", async () => {
+  const app = new App().get("/users/me", text("me")).post("/users/:id", text("post by id"));
+  const response = await request(app, "/users/me", { method: "POST" });
+  assert.equal(await response.text(), "post by id");
+});
+
+test("App answers 404 with a problem body when no route matches", async () => {
+  const app = new App().get("/a", text("a"));
+  const response = await request(app, "/b");
+  assert.equal(response.status, 404);
+  assert.equal(response.headers.get("content-type"), "application/problem+json");
+  assert.deepEqual(await response.json(), {
+    type: "about:blank",
+    title: "Not Found",
+    status: 404,
+    detail: "No route for /b",
+  });
+});
+
+test("App treats a trailing slash and a double slash as different paths", async () => {
+  const app = new App().get("/a", text("a")).get("/a/:id", text("id"));
+  assert.equal((await request(app, "/a/")).status, 404);
+  assert.equal((await request(app, "/a//")).status, 404);
+  assert.equal((await request(app, "//a")).status, 404);
+});
+
+test("App answers 405 with an Allow header when the path matches under other methods", async () => {
+  const app = new App().get("/r", text("get")).post("/r", text("post"));
+  const response = await request(app, "/r", { method: "DELETE" });
+  assert.equal(response.status, 405);
+  assert.equal(response.headers.get("allow"), "GET, HEAD, POST, OPTIONS");
+  assert.equal((await response.json()).status, 405);
+});
+
+test("App serves HEAD with the GET route, without the body", async () => {
+  let calls = 0;
+  const app = new App().get("/r", () => {
+    calls++;
+    return new Response("body", { headers: { "x-custom": "1" } });
+  }).get("/async", async () => {
+    await Promise.resolve();
+    return new Response("async body");
+  });
+  const response = await request(app, "/r", { method: "HEAD" });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("x-custom"), "1");
+  assert.equal(response.body, null);
+  assert.equal(calls, 1);
+  assert.equal((await request(app, "/async", { method: "HEAD" })).body, null);
+});
+
+test("App uses a HEAD route over the GET route when both exist", async () => {
+  const app = new App().get("/r", text("get")).on(
+    "HEAD",
+    "/r",
+    () => new Response(null, { headers: { "x-head": "own" } }),
+  );
+  const response = await request(app, "/r", { method: "HEAD" });
+  assert.equal(response.headers.get("x-head"), "own");
+});
+
+test("App answers OPTIONS with 204 and Allow when no route claims it", async () => {
+  const app = new App().get("/r", text("get")).put("/r", text("put"));
+  const response = await request(app, "/r", { method: "OPTIONS" });
+  assert.equal(response.status, 204);
+  assert.equal(response.headers.get("allow"), "GET, HEAD, PUT, OPTIONS");
+  assert.equal((await request(app, "/nothing", { method: "OPTIONS" })).status, 404);
+});
+
+test("App gives middleware no params and the handler its route's params", async () => {
+  const seen: unknown[] = [];
+  const app = new App().use((next) => (request, ctx) => {
+    seen.push({ ...ctx.params });
+    return next(request, ctx);
+  }).get("/u/:id", (_request, ctx) => {
+    seen.push({ ...ctx.params });
+    return new Response();
+  });
+  await request(app, "/u/1");
+  assert.deepEqual(seen, [{}, { id: "1" }]);
+});
+
+test("App gives params a null prototype, so __proto__ is just a name", async () => {
+  const app = new App().get("/p/:__proto__/:constructor", (_request, ctx) => {
+    assert.equal(Object.getPrototypeOf(ctx.params), null);
+    return Response.json({ proto: ctx.params.__proto__, ctor: ctx.params.constructor });
+  });
+  const response = await request(app, "/p/polluted/x");
+  assert.deepEqual(await response.json(), { proto: "polluted", ctor: "x" });
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test("App gives each request a fresh ctx.state and the runtime's extra fetch arguments", async () => {
+  const app: App = new App().use((next) => (request, ctx) => {
+    assert.deepEqual(ctx.state, {});
+    ctx.state.seen = true;
+    return next(request, ctx);
+  }).get("/", (_request, ctx): Response => {
+    assert.equal(ctx.app, app);
+    return Response.json({ env: ctx.env, waits: typeof ctx.executionContext?.waitUntil });
+  });
+  const env = { DB: "binding" };
+  const executionContext = { waitUntil: () => {} };
+  const response = await app.fetch(new Request("http://localhost/?q=1"), env, executionContext);
+  assert.deepEqual(await response.json(), { env, waits: "function" });
+  assert.equal((await request(app, "/")).status, 200);
+});
+
+test("App ignores the query string and fragment when routing", async () => {
+  const app = new App().get("/search", (request) => new Response(new URL(request.url).search));
+  assert.equal(await (await request(app, "/search?q=a/b#frag")).text(), "?q=a/b");
+});
+
+test("App.mount() serves another App under a prefix, with its middleware only there", async () => {
+  const order: string[] = [];
+  const api = new App()
+    .use((next) => (request, ctx) => {
+      order.push(`api middleware ${ctx.path}`);
+      return next(request, ctx);
+    })
+    .get("/", text("api root"))
+    .get("/users/:id", (_request, ctx) => new Response(`user ${ctx.params.id}`));
+  const app = new App()
+    .use((next) => (request, ctx) => {
+      order.push(`root middleware ${ctx.path}`);
+      return next(request, ctx);
+    })
+    .get("/", text("root"))
+    .mount("/api", api);
+  assert.equal(await (await request(app, "/api/users/7")).text(), "user 7");
+  assert.equal(await (await request(app, "/api")).text(), "api root");
+  assert.equal(await (await request(app, "/")).text(), "root");
+  assert.equal((await request(app, "/api/nope")).status, 404);
+  assert.equal((await request(app, "/apix")).status, 404);
+  assert.deepEqual(order, [
+    "root middleware /api/users/7",
+    "api middleware /users/7",
+    "root middleware /api",
+    "api middleware /",
+    "root middleware /",
+    "root middleware /api/nope",
+    "api middleware /nope",
+    "root middleware /apix",
+  ]);
+  assert.equal(api.built, true, "the mounted app is built inside the parent's build");
+});
+
+test("App.mount() builds a mounted App inside the parent's build, once", async () => {
+  let childFactories = 0;
+  let childHooks = 0;
+  const child = new App().onStartup(() => {
+    childHooks++;
+  }).use((next) => {
+    childFactories++;
+    return next;
+  }).get("/", text("child"));
+  const app = new App().mount("/child", child);
+  await Promise.all(Array.from({ length: 20 }, () => request(app, "/child")));
+  assert.equal(childFactories, 1);
+  assert.equal(childHooks, 1);
+  assert.throws(() => child.get("/late", text("late")), /after the app has started/);
+});
+
+test("App.mount() lets a mounted App's own error handlers win, and falls back to the parent's", async () => {
+  class Teapot extends Error {}
+  class Missing extends Error {}
+  const child = new App()
+    .onError(Teapot, () => new Response("child teapot", { status: 418 }))
+    .get("/teapot", () => {
+      throw new Teapot();
+    })
+    .get("/missing", () => {
+      throw new Missing();
+    });
+  const app = new App()
+    .onError(Teapot, () => new Response("parent teapot", { status: 418 }))
+    .onError(Missing, () => new Response("parent missing", { status: 404 }))
+    .mount("/c", child);
+  assert.equal(await (await request(app, "/c/teapot")).text(), "child teapot");
+  assert.equal(await (await request(app, "/c/missing")).text(), "parent missing");
+});
+
+test("App.mount() closes a mounted App's cleanups with the parent", async () => {
+  const cleaned: string[] = [];
+  const child = new App().use((next, build) => {
+    build.defer(() => {
+      cleaned.push("child");
+    });
+    return next;
+  });
+  const app = new App().use((next, build) => {
+    build.defer(() => {
+      cleaned.push("parent");
+    });
+    return next;
+  }).mount("/c", child);
+  await app.ready();
+  await app.close();
+  assert.deepEqual(cleaned, ["parent", "child"]);
+  assert.equal((await request(child, "/")).status, 503);
+});
+
+test("App.mount() rebuilds a mounted App cleanly when the parent's build fails", async () => {
+  let parentAttempts = 0;
+  let childHooks = 0;
+  const cleaned: string[] = [];
+  const child = new App().onStartup((app) => {
+    childHooks++;
+    app.get("/from-hook", text("hooked"));
+    return () => {
+      cleaned.push("child hook");
+    };
+  });
+  const app = new App({ logger: { error() {} } }).use((next) => {
+    if (++parentAttempts === 1) throw new Error("parent fails once");
+    return next;
+  }).mount("/c", child);
+  await assert.rejects(app.ready(), /parent fails once/);
+  assert.deepEqual(cleaned, ["child hook"]);
+  assert.equal(await (await request(app, "/c/from-hook")).text(), "hooked");
+  assert.equal(childHooks, 2);
+});
+
+test("App.mount() forwards to a fetch handler with the prefix removed from the URL", async () => {
+  const seen: string[] = [];
+  const foreign = (request: Request, env: unknown) => {
+    seen.push(`${request.method} ${new URL(request.url).pathname}${new URL(request.url).search}`);
+    return new Response(`foreign ${String(env)}`);
+  };
+  const app = new App().mount("/static", foreign);
+  const response = await app.fetch(new Request("http://localhost/static/css/a.css?v=2"), "env");
+  assert.equal(await response.text(), "foreign env");
+  await request(app, "/static", { method: "POST", body: "x" });
+  assert.deepEqual(seen, ["GET /css/a.css?v=2", "POST /"]);
+});
+
+test("App.mount() at / hands every unmatched path to the target", async () => {
+  const app = new App().get("/own", text("own")).mount(
+    "/",
+    (request) => new Response(`fallback ${new URL(request.url).pathname}`),
+  );
+  assert.equal(await (await request(app, "/own")).text(), "own");
+  assert.equal(await (await request(app, "/other/x")).text(), "fallback /other/x");
+  assert.equal(await (await request(app, "/")).text(), "fallback /");
+});
