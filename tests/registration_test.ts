@@ -1,0 +1,103 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { App } from "../mod.ts";
+
+const ok = () => new Response("ok");
+
+test("App refuses a route path without a leading slash and says how to write it", () => {
+  assert.throws(
+    () => new App().get("users" as string, ok),
+    {
+      name: "TypeError",
+      message:
+        'Route path must be a string starting with "/", got "users": write it as "/users/:id"',
+    },
+  );
+});
+
+test("App refuses a wildcard that is not the whole last segment", () => {
+  assert.throws(() => new App().get("/a/*/b", ok), /a wildcard may only be the last segment/);
+  assert.throws(() => new App().get("/a/b*", ok), /a wildcard is a whole last segment/);
+});
+
+test("App refuses a bad or repeated param name", () => {
+  assert.throws(() => new App().get("/a/:", ok), /has a param named "": name params with letters/);
+  assert.throws(() => new App().get("/a/:x-y", ok), /param named "x-y"/);
+  assert.throws(() => new App().get("/a/:id/b/:id", ok), /uses the param ":id" twice/);
+});
+
+test("App refuses a route registered twice, even with other param names", () => {
+  const app = new App().get("/users/:id", ok);
+  assert.throws(
+    () => app.get("/users/:userId", ok),
+    /Route GET \/users\/:userId is already registered/,
+  );
+  app.post("/users/:id", ok);
+  app.all("/any", ok);
+  assert.throws(() => app.all("/any", ok), /Route ALL \/any is already registered/);
+});
+
+test("App refuses non-function handlers, middleware, hooks and error handlers, naming what it got", () => {
+  const app = new App();
+  assert.throws(
+    () => app.get("/", "hello" as never),
+    /Route handler for GET \/ must be a function \(request, ctx\) => Response, got a string/,
+  );
+  assert.throws(
+    () => app.use({} as never),
+    /app\.use\(\) takes middleware factories, \(next, build\) => handler, but argument #1 is an object \(Object\)/,
+  );
+  assert.throws(
+    () => app.onStartup(null as never),
+    /app\.onStartup\(\) takes a function \(app\) => cleanup\?, got null/,
+  );
+  assert.throws(
+    () => app.onError(Error, undefined as never),
+    /app\.onError\(\) takes a handler \(error, request, ctx\) => Response, got undefined/,
+  );
+});
+
+test("App refuses an error handler key that is neither an Error class nor an error status", () => {
+  const app = new App();
+  assert.throws(
+    () => app.onError(200, ok),
+    /keyed by an Error class or a status from 400 to 599, got 200/,
+  );
+  assert.throws(() => app.onError(Date as never, ok), /keyed by an Error class/);
+  app.onError(404, ok);
+  assert.throws(() => app.onError(404, ok), /An error handler for 404 is already registered/);
+});
+
+test("App refuses an invalid method token", () => {
+  assert.throws(
+    () => new App().on("GE T", "/", ok),
+    /Route method must be an HTTP method token such as "GET", got "GE T"/,
+  );
+  assert.throws(() => new App().on([], "/", ok), /needs at least one method/);
+});
+
+test("App.mount() refuses a bad prefix, itself, a started app and a second mount", async () => {
+  const app = new App();
+  assert.throws(
+    () => app.mount("/api/", ok),
+    /Mount prefix must be a path such as "\/api", without a trailing "\/"/,
+  );
+  assert.throws(() => app.mount("/:tenant", ok), /Mount prefix must be a path/);
+  assert.throws(() => app.mount("/self", app), /cannot be mounted in itself/);
+  assert.throws(() => app.mount("/x", 42 as never), /takes an App or a fetch handler/);
+  const started = new App();
+  await started.ready();
+  assert.throws(() => app.mount("/started", started), /Cannot mount an app that has started/);
+  const child = new App();
+  app.mount("/one", child);
+  assert.throws(() => new App().mount("/two", child), /already mounted elsewhere/);
+  assert.throws(() => app.mount("/one", ok), /Something is already mounted at \/one/);
+});
+
+test("build.defer() refuses a non-function cleanup", async () => {
+  const app = new App({ logger: { error() {} } }).use((next, build) => {
+    build.defer("not a function" as never);
+    return next;
+  });
+  await assert.rejects(app.ready(), /build\.defer\(\) takes a cleanup function, got a string/);
+});
