@@ -12,6 +12,7 @@
  * @example
  * ```ts
  * import { App, HttpError } from "@latch/latch";
+ * import assert from "node:assert/strict";
  *
  * const app = new App();
  * app.use(async (next, build) => {
@@ -27,7 +28,7 @@
  * const response = await app.fetch(
  *   new Request("http://localhost/hello/Ada", { headers: { "x-key": "secret" } }),
  * );
- * console.assert(await response.text() === "Hello, Ada");
+ * assert.equal(await response.text(), "Hello, Ada");
  * await app.close();
  * ```
  *
@@ -46,4 +47,4 @@ export type { Context, ExecutionContext, Handler } from "./lib/context.ts";
 export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";
 export { HttpError, type HttpErrorInit } from "./lib/http_error.ts";
 export { type ProblemInit, problemResponse } from "./lib/problem.ts";
-export type { RouteParams } from "./lib/route_params.ts";
+export type { RouteParamNames, RouteParams } from "./lib/route_params.ts";

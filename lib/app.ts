@@ -108,6 +108,7 @@ const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @example A JSON API on Deno or Bun
  * ```ts
  * import { App } from "@latch/latch";
+ * import assert from "node:assert/strict";
  *
  * const app = new App();
  * app.use(async (next, build) => {
@@ -121,7 +122,7 @@ const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * app.get("/users/:id", (_request, ctx) => Response.json({ id: ctx.params.id }));
  *
  * const response = await app.fetch(new Request("http://localhost/users/1"));
- * console.assert((await response.json()).id === "1");
+ * assert.equal((await response.json()).id, "1");
  * await app.close();
  * // Serve it with Deno.serve(app.fetch), Bun.serve({ fetch: app.fetch }) or `export default app`.
  * ```
@@ -410,11 +411,12 @@ export class App {
    * @example
    * ```ts
    * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
    *
    * const api = new App().get("/health", () => new Response("ok"));
    * const app = new App().mount("/api", api);
    * const response = await app.fetch(new Request("http://localhost/api/health"));
-   * console.assert(response.status === 200);
+   * assert.equal(response.status, 200);
    * ```
    */
   mount(prefix: string, target: App | FetchHandler): this {
@@ -485,6 +487,22 @@ export class App {
    * ```
    */
   onError<E extends Error>(key: ErrorClass<E>, handler: ErrorHandler<E>): this;
+  /**
+   * Answers errors with a status: an `HttpError` with that status, the
+   * router's 404 and 405, and for `500`, every error that is not an
+   * `HttpError` and has no class handler.
+   *
+   * @param key An HTTP status from 400 to 599.
+   * @param handler Answers the error.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * new App().onError(404, () => new Response("Nothing here", { status: 404 }));
+   * ```
+   */
   onError(key: number, handler: ErrorHandler<Error>): this;
   onError(key: number | ErrorClass, handler: ErrorHandler<never>): this {
     this.#assertOpen(`add an error handler for ${typeof key === "number" ? key : key?.name}`);
@@ -556,10 +574,11 @@ export class App {
    * @example
    * ```ts
    * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
    *
    * const app = new App().get("/", () => new Response("ok"));
    * await app.ready();
-   * console.assert(app.built);
+   * assert.ok(app.built);
    * ```
    */
   ready(): Promise<void> {
@@ -579,12 +598,13 @@ export class App {
    * @example
    * ```ts
    * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
    *
    * const app = new App();
    * await app.ready();
    * await app.close();
    * const response = await app.fetch(new Request("http://localhost/"));
-   * console.assert(response.status === 503);
+   * assert.equal(response.status, 503);
    * ```
    */
   close(): Promise<void> {

@@ -27,13 +27,14 @@ export interface HttpErrorInit {
  * @example Refuse a request with 403
  * ```ts
  * import { App, HttpError } from "@latch/latch";
+ * import assert from "node:assert/strict";
  *
  * const app = new App();
  * app.get("/admin", () => {
  *   throw new HttpError(403, "Admins only");
  * });
  * const response = await app.fetch(new Request("http://localhost/admin"));
- * console.assert(response.status === 403);
+ * assert.equal(response.status, 403);
  * ```
  */
 export class HttpError extends Error {

@@ -31,9 +31,10 @@ export interface ProblemInit {
  * @example Answer a conflict from an error handler
  * ```ts
  * import { problemResponse } from "@latch/latch";
+ * import assert from "node:assert/strict";
  *
  * const response = problemResponse(409, { detail: "That name is taken" });
- * console.assert(response.headers.get("content-type") === "application/problem+json");
+ * assert.equal(response.headers.get("content-type"), "application/problem+json");
  * ```
  */
 export function problemResponse(status: number, init: ProblemInit = {}): Response {

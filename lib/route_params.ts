@@ -6,17 +6,24 @@
  * @module
  */
 
-type _Simplify<T> = { [K in keyof T]: T[K] };
-
-type _SegmentParams<Segment extends string> = Segment extends `:${infer Name}`
-  ? { [K in Name]: string }
-  : Segment extends "*" ? { "*": string }
-  // deno-lint-ignore ban-types -- `{}` is the identity of `&`, which is what a static segment contributes
-  : {};
-
-type _PathParams<Path extends string> = Path extends `${infer Head}/${infer Rest}`
-  ? _SegmentParams<Head> & _PathParams<Rest>
-  : _SegmentParams<Path>;
+/**
+ * The names of a route path's params: each `:name`, and `"*"` for a
+ * trailing wildcard.
+ *
+ * @example
+ * ```ts
+ * import type { RouteParamNames } from "@latch/latch";
+ * import assert from "node:assert/strict";
+ *
+ * const names: RouteParamNames<"/orgs/:org/files/*">[] = ["org", "*"];
+ * assert.equal(names.length, 2);
+ * ```
+ */
+export type RouteParamNames<Path extends string> = Path extends `${infer Head}/${infer Rest}`
+  ? (Head extends `:${infer Name}` ? Name : Head extends "*" ? "*" : never) | RouteParamNames<Rest>
+  : Path extends `:${infer Name}` ? Name
+  : Path extends "*" ? "*"
+  : never;
 
 /**
  * The params of a route path: one `string` member per `:name` segment, and
@@ -26,10 +33,11 @@ type _PathParams<Path extends string> = Path extends `${infer Head}/${infer Rest
  * @example
  * ```ts
  * import type { RouteParams } from "@latch/latch";
+ * import assert from "node:assert/strict";
  *
  * const params: RouteParams<"/users/:id/files/*"> = { id: "7", "*": "a/b.txt" };
- * console.assert(params.id === "7");
+ * assert.equal(params.id, "7");
  * ```
  */
 export type RouteParams<Path extends string> = string extends Path ? Record<string, string>
-  : _Simplify<_PathParams<Path>>;
+  : { [Name in RouteParamNames<Path>]: string };

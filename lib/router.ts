@@ -152,10 +152,11 @@ function _addAll(into: Set<string>): void {
  * @example
  * ```ts
  * import { Router } from "./router.ts";
+ * import assert from "node:assert/strict";
  *
  * const router = new Router([{ method: "GET", path: "/users/:id", value: "user" }]);
  * const found = router.match("GET", "/users/7");
- * console.assert(found.status === 200 && found.params.id === "7");
+ * assert.ok(found.status === 200 && found.params.id === "7");
  * ```
  */
 export class Router<T> {
