@@ -18,11 +18,17 @@ export function _describe(value: unknown): string {
 
 /** The path of `url`, without query or fragment; `url` is an absolute URL as `Request.url` gives it. */
 export function _pathOf(url: string): string {
-  // Request.url is always absolute and serialized, so the path starts at the
-  // first "/" after "scheme://"; no URL parse is needed.
-  const start = url.indexOf("/", url.indexOf("://") + 3);
+  // Request.url is serialized and a host never holds "/", so the path starts at
+  // the first "/" after "http://" (7 characters) or "https://" (8); only other
+  // schemes pay for a search for "://".
+  const afterScheme = url.charCodeAt(4) === 58 /* : */
+    ? 7
+    : url.charCodeAt(5) === 58
+    ? 8
+    : url.indexOf("://") + 3;
+  const start = url.indexOf("/", afterScheme);
   if (start === -1) return "/";
-  for (let index = start; index < url.length; index++) {
+  for (let index = start + 1; index < url.length; index++) {
     const code = url.charCodeAt(index);
     if (code === 63 /* ? */ || code === 35 /* # */) return url.slice(start, index);
   }

@@ -8,17 +8,10 @@
 
 import type { Build, Middleware } from "./build.ts";
 import type { Context, Handler } from "./context.ts";
-import { type RouteDefinition, Router } from "./router.ts";
+import { type RouteDefinition, type RouteLookup, Router } from "./router.ts";
 import { HttpError } from "./http_error.ts";
 import { _catching, type _ErrorResponder } from "./_error_layer.ts";
 import { _describe } from "./_describe.ts";
-
-const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
-
-/** An empty params object, for contexts the router has not matched yet. */
-export function _noParams(): Record<string, string> {
-  return _NO_PARAMS;
-}
 
 /** The method list that `OPTIONS` and 405 answer with. */
 function _allowHeader(allow: readonly string[]): string {
@@ -36,31 +29,71 @@ function _withoutBody(response: Response): Response {
   });
 }
 
-/** The innermost layer: matches the route and calls its handler, answering 400, 404, 405 and `OPTIONS` itself. */
-function _routerLayer(router: () => Router<Handler>): Handler {
+/** The compiled router, set once the factories have run; the router layer reads it per request. */
+interface _Compiled {
+  router: Router<Handler> | undefined;
+}
+
+/**
+ * The innermost layer: matches the route and calls its handler, answering 400,
+ * 404, 405 and `OPTIONS` itself, and turning whatever the handler throws or
+ * wrongly returns into a response. One function, so a request through it pays
+ * for one call and one try.
+ */
+function _routerLayer(compiled: _Compiled, responder: _ErrorResponder): Handler {
   return (request, ctx) => {
-    const method = request.method;
-    const found = router().match(method, ctx.path);
-    if (found.status === 200) {
+    let result: unknown;
+    try {
+      const method = request.method;
+      const found = (compiled.router as Router<Handler>).match(method, ctx.path);
+      if (found.status !== 200) return _unrouted(found, method, ctx, request, responder);
       ctx.params = found.params;
-      if (!found.headFromGet) return found.value(request, ctx);
-      const result = found.value(request, ctx);
-      return result instanceof Response ? _withoutBody(result) : Promise.resolve(result).then(
-        (response) => response instanceof Response ? _withoutBody(response) : response,
-      );
+      result = found.value(request, ctx);
+      if (found.headFromGet) result = _withoutBodyOf(result);
+    } catch (error) {
+      return responder.respond(error, request, ctx);
     }
-    if (found.status === 405) {
-      const allow = _allowHeader(found.allow);
-      if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
-      throw new HttpError(405, `${method} is not allowed here; use ${allow}`, {
-        headers: { allow },
-      });
-    }
-    if (found.status === 400) {
-      throw new HttpError(400, "The request path has a malformed percent-encoding");
-    }
-    throw new HttpError(404, `No route for ${ctx.path}`);
+    // Fast path: a sync Response needs none of settle()'s checks.
+    if (result instanceof Response) return result;
+    return responder.settle(
+      result,
+      request,
+      "a route handler",
+      (error) => responder.respond(error, request, ctx),
+    );
   };
+}
+
+/** Drops the body of a `GET` route's result for `HEAD`, sync or async. */
+function _withoutBodyOf(result: unknown): unknown {
+  if (result instanceof Response) return _withoutBody(result);
+  if (result instanceof Promise) {
+    return result.then((value) => value instanceof Response ? _withoutBody(value) : value);
+  }
+  return result;
+}
+
+/** The answer when no route took the request: 204 for `OPTIONS`, else a 400, 404 or 405 error. */
+function _unrouted(
+  found: Exclude<RouteLookup<Handler>, { status: 200 }>,
+  method: string,
+  ctx: Context,
+  request: Request,
+  responder: _ErrorResponder,
+): Response | Promise<Response> {
+  if (found.status === 405) {
+    const allow = _allowHeader(found.allow);
+    if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow } });
+    return responder.respond(
+      new HttpError(405, `${method} is not allowed here; use ${allow}`, { headers: { allow } }),
+      request,
+      ctx,
+    );
+  }
+  const error = found.status === 400
+    ? new HttpError(400, "The request path has a malformed percent-encoding")
+    : new HttpError(404, `No route for ${ctx.path}`);
+  return responder.respond(error, request, ctx);
 }
 
 /** What the build hands to `_composeStack`. */
@@ -76,10 +109,8 @@ export interface _StackParts {
  * the router, and returns the guarded chain.
  */
 export async function _composeStack(parts: _StackParts): Promise<Handler> {
-  // The router is compiled last, after every factory succeeded; the layer reads it per request.
-  const compiled: { router?: Router<Handler> } = {};
-  const routing = _routerLayer(() => compiled.router as Router<Handler>);
-  let next = _catching(routing, parts.responder, "a route handler");
+  const compiled: _Compiled = { router: undefined };
+  let next = _routerLayer(compiled, parts.responder);
   for (let index = parts.middleware.length - 1; index >= 0; index--) {
     const factory = parts.middleware[index] as Middleware;
     const handler: unknown = await factory(next, parts.build);
@@ -93,17 +124,6 @@ export async function _composeStack(parts: _StackParts): Promise<Handler> {
     next = handler as Handler;
   }
   compiled.router = new Router(parts.routes);
-  return _catching(next, parts.responder, "a middleware");
-}
-
-/** The context for a request entering an app mounted under a prefix `strip` characters long. */
-export function _mountedContext(ctx: Context, app: Context["app"], strip: number): Context {
-  return {
-    params: _NO_PARAMS,
-    state: ctx.state,
-    app,
-    path: ctx.path.slice(strip) || "/",
-    env: ctx.env,
-    executionContext: ctx.executionContext,
-  };
+  // Without middleware the router layer already catches everything: no guard needed.
+  return parts.middleware.length === 0 ? next : _catching(next, parts.responder, "a middleware");
 }

@@ -13,7 +13,8 @@ import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { RouteParams } from "./route_params.ts";
 import { type _ErrorKey, _ErrorResponder, type Logger } from "./_error_layer.ts";
 import { _Cleanups, type Cleanup } from "./_cleanups.ts";
-import { _composeStack, _mountedContext, _noParams } from "./_stack.ts";
+import { _composeStack } from "./_stack.ts";
+import { _mountedContext, _RequestContext } from "./_request_context.ts";
 import { _parseRoutePath, type RouteDefinition } from "./router.ts";
 import { problemResponse } from "./problem.ts";
 import { _describe, _pathOf } from "./_describe.ts";
@@ -84,12 +85,6 @@ function _copyRegistry(registry: _Registry): _Registry {
 /** `open`: registering; `starting`: startup hooks run and may still register; `frozen`: built or building; `closed`. */
 type _Phase = "open" | "starting" | "frozen" | "closed";
 
-type _Serve = (
-  request: Request,
-  env: unknown,
-  executionContext: ExecutionContext | undefined,
-) => Response | Promise<Response>;
-
 const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
@@ -154,8 +149,8 @@ export class App {
     startupHooks: [],
   };
   #phase: _Phase = "open";
-  /** The built entry point; `undefined` until a build succeeds. */
-  #serve: _Serve | undefined;
+  /** The built chain; `undefined` until a build succeeds, a 503 once closed. */
+  #chain: Handler | undefined;
   /** The build in flight or done; cleared when a build fails, so the next call retries. */
   #building: Promise<Handler> | undefined;
   #cleanups = new _Cleanups();
@@ -182,16 +177,21 @@ export class App {
     this.#debug = options.debug ?? false;
     this.#logger = options.logger ?? console;
     this.fetch = (request, env, executionContext) => {
-      const serve = this.#serve;
-      // Fast path: once built, #serve is the pre-composed chain; no memo, no await.
-      if (serve !== undefined) return serve(request, env, executionContext);
+      const chain = this.#chain;
+      // Fast path: once built, #chain is the pre-composed stack; no memo, no await.
+      if (chain !== undefined) {
+        return chain(
+          request,
+          new _RequestContext(this, _pathOf(request.url), env, executionContext),
+        );
+      }
       return this.#fetchCold(request, env, executionContext);
     };
   }
 
   /** Whether a build has succeeded and the app is serving. */
   get built(): boolean {
-    return this.#phase === "frozen" && this.#serve !== undefined;
+    return this.#phase === "frozen" && this.#chain !== undefined;
   }
 
   /** How many builds ran, how long the last took, and what it built. */
@@ -618,7 +618,7 @@ export class App {
 
   async #close(): Promise<void> {
     this.#phase = "closed";
-    this.#serve = _closed;
+    this.#chain = _closed;
     await this.#building?.catch(() => {});
     const errors = await this.#cleanups.run();
     if (errors.length > 0) {
@@ -632,7 +632,7 @@ export class App {
     executionContext: ExecutionContext | undefined,
   ): Promise<Response> {
     return this.#ensureBuilt().then(
-      () => (this.#serve ?? _closed)(request, env, executionContext),
+      () => this.fetch(request, env, executionContext),
       () => _startFailed(),
     );
   }
@@ -703,7 +703,7 @@ export class App {
         middleware: registry.middleware.length,
         routes: routes.length,
       };
-      if (this.#phase !== "closed") this.#serve = this.#entry(chain);
+      if (this.#phase !== "closed") this.#chain = chain;
       return chain;
     } catch (error) {
       this.#registry = snapshot;
@@ -717,19 +717,6 @@ export class App {
       }
       throw error;
     }
-  }
-
-  /** The per-request entry point around a built chain: makes the context and calls in. */
-  #entry(chain: Handler): _Serve {
-    return (request, env, executionContext) =>
-      chain(request, {
-        params: _noParams(),
-        state: {},
-        app: this,
-        path: _pathOf(request.url),
-        env,
-        executionContext,
-      });
   }
 
   async #mountRoutes(
@@ -763,7 +750,7 @@ export class App {
   /** Undoes a mounted app's build so that its parent's next attempt builds it afresh. */
   async #reset(): Promise<void> {
     await this.#building?.catch(() => {});
-    this.#serve = undefined;
+    this.#chain = undefined;
     this.#building = undefined;
     if (this.#beforeBuild !== undefined) this.#registry = this.#beforeBuild;
     if (this.#phase !== "closed") this.#phase = "open";

@@ -161,8 +161,8 @@ function _addAll(into: Set<string>): void {
  */
 export class Router<T> {
   readonly #root = new _Node<T>();
-  /** Static paths, for a match without walking the trie. */
-  readonly #statics = new Map<string, Map<string, _Entry<T>>>();
+  /** Static paths, for a match without walking the trie: path → method → the finished lookup. */
+  readonly #statics = new Map<string, Map<string, RouteLookup<T>>>();
 
   /**
    * Compiles `routes`.
@@ -194,8 +194,8 @@ export class Router<T> {
       );
     }
     table.set(route.method, { value: route.value, names: parsed.names });
-    if (parsed.names.length === 0 && !route.path.includes("%")) {
-      this.#statics.set(route.path, table);
+    if (!parsed.wildcard && parsed.names.length === 0 && !route.path.includes("%")) {
+      this.#statics.set(route.path, _staticLookups(table));
     }
   }
 
@@ -207,19 +207,12 @@ export class Router<T> {
    * @returns 200 with the route and its decoded params, 405 with the allowed methods, 404, or 400 for a malformed percent-encoding.
    */
   match(method: string, path: string): RouteLookup<T> {
-    // Fast path: a static path with this method needs no split, decode or walk.
-    const table = this.#statics.get(path);
-    if (table !== undefined) {
-      const entry = table.get(method) ?? (method === "HEAD" ? table.get("GET") : undefined) ??
-        table.get("*");
-      if (entry !== undefined) {
-        return {
-          status: 200,
-          value: entry.value,
-          params: _NO_PARAMS,
-          headFromGet: method === "HEAD" && table.get("HEAD") === undefined && table.has("GET"),
-        };
-      }
+    // Fast path: a static path with this method needs no split, decode, walk or
+    // allocation; its lookups were made when the router was compiled.
+    const statics = this.#statics.get(path);
+    if (statics !== undefined) {
+      const found = statics.get(method) ?? statics.get("*");
+      if (found !== undefined) return found;
     }
     const segments = path === "/" ? [] : path.slice(1).split("/");
     if (path.includes("%")) {
@@ -275,6 +268,24 @@ export class Router<T> {
     }
     return undefined;
   }
+}
+
+/** The finished lookup of each method a static path's routes answer, `HEAD` from `GET` included. */
+function _staticLookups<T>(table: Map<string, _Entry<T>>): Map<string, RouteLookup<T>> {
+  const lookups = new Map<string, RouteLookup<T>>();
+  for (const [method, entry] of table) {
+    lookups.set(method, {
+      status: 200,
+      value: entry.value,
+      params: _NO_PARAMS,
+      headFromGet: false,
+    });
+  }
+  const get = table.get("GET");
+  if (get !== undefined && !table.has("HEAD")) {
+    lookups.set("HEAD", { status: 200, value: get.value, params: _NO_PARAMS, headFromGet: true });
+  }
+  return lookups;
 }
 
 function _pick<T>(

@@ -1,0 +1,51 @@
+/**
+ * The `Context` latch makes for each request. A class rather than a literal
+ * so that `state` is only allocated when a middleware or handler uses it.
+ *
+ * @module
+ */
+
+import type { App } from "./app.ts";
+import type { Context, ExecutionContext } from "./context.ts";
+
+const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
+
+/** The per-request context; see {@linkcode Context}. */
+export class _RequestContext implements Context {
+  params: Record<string, string> = _NO_PARAMS;
+  readonly app: App;
+  readonly path: string;
+  readonly env: unknown;
+  readonly executionContext: ExecutionContext | undefined;
+  #state: Record<string, unknown> | undefined;
+
+  constructor(
+    app: App,
+    path: string,
+    env: unknown,
+    executionContext: ExecutionContext | undefined,
+    state?: Record<string, unknown>,
+  ) {
+    this.app = app;
+    this.path = path;
+    this.env = env;
+    this.executionContext = executionContext;
+    this.#state = state;
+  }
+
+  /** A fresh object per request, made on first use. */
+  get state(): Record<string, unknown> {
+    return this.#state ??= {};
+  }
+}
+
+/** The context for a request entering an app mounted under a prefix `strip` characters long: same request, same state. */
+export function _mountedContext(ctx: Context, app: App, strip: number): Context {
+  return new _RequestContext(
+    app,
+    ctx.path.slice(strip) || "/",
+    ctx.env,
+    ctx.executionContext,
+    ctx.state,
+  );
+}
