@@ -1,6 +1,7 @@
 /**
  * Names a value in an error message without dumping it: `undefined`, `a string`,
- * `an object (Object)`, `a Promise`.
+ * `an object (Object)`, `a Promise`; and turns any thrown value into text
+ * without throwing.
  *
  * @module
  */
@@ -11,26 +12,21 @@ export function _describe(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "function") return `a function (${value.name || "anonymous"})`;
   if (typeof value !== "object") return `a ${typeof value}`;
-  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
-    ?.constructor?.name;
-  return name ? `an object (${name})` : "an object";
+  try {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)
+      ?.constructor?.name;
+    return typeof name === "string" && name !== "" ? `an object (${name})` : "an object";
+  } catch {
+    // A Proxy or a getter may throw; the message still has to be made.
+    return "an object";
+  }
 }
 
-/** The path of `url`, without query or fragment; `url` is an absolute URL as `Request.url` gives it. */
-export function _pathOf(url: string): string {
-  // Request.url is serialized and a host never holds "/", so the path starts at
-  // the first "/" after "http://" (7 characters) or "https://" (8); only other
-  // schemes pay for a search for "://".
-  const afterScheme = url.charCodeAt(4) === 58 /* : */
-    ? 7
-    : url.charCodeAt(5) === 58
-    ? 8
-    : url.indexOf("://") + 3;
-  const start = url.indexOf("/", afterScheme);
-  if (start === -1) return "/";
-  for (let index = start + 1; index < url.length; index++) {
-    const code = url.charCodeAt(index);
-    if (code === 63 /* ? */ || code === 35 /* # */) return url.slice(start, index);
+/** `String(value)`, or its description when that throws (a null-prototype object, a hostile `toString`). */
+export function _safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return _describe(value);
   }
-  return url.slice(start);
 }

@@ -10,7 +10,8 @@ import type { Context, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import { HttpError } from "./http_error.ts";
 import { problemResponse } from "./problem.ts";
-import { _describe, _pathOf } from "./_describe.ts";
+import { _describe, _safeString } from "./_describe.ts";
+import { _pathOf, _withoutBody } from "./_http.ts";
 
 /** Where latch reports errors nobody handled. `console` fits. */
 export interface Logger {
@@ -24,13 +25,13 @@ export type _ErrorKey = number | ErrorClass;
 /** Finds the error handler for an error and turns any error into a response, never throwing. */
 export class _ErrorResponder {
   readonly #handlers: ReadonlyMap<_ErrorKey, ErrorHandler>;
-  readonly #parent: _ErrorResponder | undefined;
+  readonly #parent: () => _ErrorResponder | undefined;
   readonly #debug: boolean;
   readonly #logger: Logger;
 
   constructor(
     handlers: ReadonlyMap<_ErrorKey, ErrorHandler>,
-    parent: _ErrorResponder | undefined,
+    parent: () => _ErrorResponder | undefined,
     debug: boolean,
     logger: Logger,
   ) {
@@ -40,7 +41,10 @@ export class _ErrorResponder {
     this.#logger = logger;
   }
 
-  /** The handler for `error`: by status for an `HttpError`, then by class, nearest first, then 500 for any other error; then the parent's. */
+  /**
+   * The handler for `error`: by status for an `HttpError`, then by class, nearest first, then 500 for any other error; then the parent's (looked up
+   * when needed, so a mounted app finds its parent's handlers whenever either was built).
+   */
   find(error: unknown): ErrorHandler | undefined {
     const handlers = this.#handlers;
     if (handlers.size > 0) {
@@ -63,11 +67,27 @@ export class _ErrorResponder {
         if (byStatus !== undefined) return byStatus;
       }
     }
-    return this.#parent?.find(error);
+    return this.#parent()?.find(error);
   }
 
-  /** A response for `error`, from its handler or the default; never throws or rejects. */
+  /**
+   * A response for `error`, from its handler or the default; never throws or
+   * rejects. A `HEAD` request gets it without a body.
+   */
   respond(error: unknown, request: Request, ctx: Context): Response | Promise<Response> {
+    let response: Response | Promise<Response>;
+    try {
+      response = this.#respond(error, request, ctx);
+    } catch (internal) {
+      // find() walks user-made prototypes and fallback() reads user-made errors: either can throw.
+      this.report(request, "could not answer an error, answered 500", internal);
+      response = problemResponse(500);
+    }
+    if (request.method !== "HEAD") return response;
+    return response instanceof Response ? _withoutBody(response) : response.then(_withoutBody);
+  }
+
+  #respond(error: unknown, request: Request, ctx: Context): Response | Promise<Response> {
     const handler = this.find(error);
     if (handler === undefined) return this.fallback(error, request);
     const failed = (handlerError: unknown) => {
@@ -83,8 +103,18 @@ export class _ErrorResponder {
     return this.settle(result, request, "an error handler", failed);
   }
 
-  /** The default response for `error`: its own status for an `HttpError`, else a 500 that is logged. */
+  /** The default response for `error`: its own status for an `HttpError`, else a 500 that is logged. Never throws. */
   fallback(error: unknown, request: Request): Response {
+    try {
+      return this.#fallback(error, request);
+    } catch (internal) {
+      // Only a hostile error gets here: a getter on message, stack or headers that throws.
+      this.report(request, "could not describe an error, answered 500", internal);
+      return problemResponse(500);
+    }
+  }
+
+  #fallback(error: unknown, request: Request): Response {
     const debug = this.#debug;
     const extensions = debug && error instanceof Error ? { stack: error.stack } : undefined;
     if (error instanceof HttpError) {
@@ -101,7 +131,7 @@ export class _ErrorResponder {
     return problemResponse(500, {
       detail: error instanceof Error
         ? `${error.name}: ${error.message}`
-        : `Thrown: ${String(error)}`,
+        : `Thrown: ${_safeString(error)}`,
       ...(extensions === undefined ? {} : { extensions }),
     });
   }

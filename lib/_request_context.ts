@@ -7,6 +7,7 @@
 
 import type { App } from "./app.ts";
 import type { Context, ExecutionContext } from "./context.ts";
+import { _stripSegments } from "./_http.ts";
 
 const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
 
@@ -39,11 +40,11 @@ export class _RequestContext implements Context {
   }
 }
 
-/** The context for a request entering an app mounted under a prefix `strip` characters long: same request, same state. */
-export function _mountedContext(ctx: Context, app: App, strip: number): Context {
+/** The context for a request entering an app mounted under a prefix `segments` segments long: same request, same state. */
+export function _mountedContext(ctx: Context, app: App, segments: number): Context {
   return new _RequestContext(
     app,
-    ctx.path.slice(strip) || "/",
+    _stripSegments(ctx.path, segments),
     ctx.env,
     ctx.executionContext,
     ctx.state,

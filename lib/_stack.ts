@@ -12,21 +12,11 @@ import { type RouteDefinition, type RouteLookup, Router } from "./router.ts";
 import { HttpError } from "./http_error.ts";
 import { _catching, type _ErrorResponder } from "./_error_layer.ts";
 import { _describe } from "./_describe.ts";
+import { _withoutBody } from "./_http.ts";
 
 /** The method list that `OPTIONS` and 405 answer with. */
 function _allowHeader(allow: readonly string[]): string {
   return allow.includes("OPTIONS") ? allow.join(", ") : [...allow, "OPTIONS"].join(", ");
-}
-
-/** The same response without a body, for `HEAD` served by a `GET` route. */
-function _withoutBody(response: Response): Response {
-  // Cancelling tells a streaming producer to stop; its rejection has no one to report to.
-  response.body?.cancel().catch(() => {});
-  return new Response(null, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 }
 
 /** The compiled router, set once the factories have run; the router layer reads it per request. */

@@ -11,13 +11,15 @@ import type { Build, Middleware, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { RouteParams } from "./route_params.ts";
-import { type _ErrorKey, _ErrorResponder, type Logger } from "./_error_layer.ts";
+import { _ErrorResponder, type Logger } from "./_error_layer.ts";
 import { _Cleanups, type Cleanup } from "./_cleanups.ts";
 import { _composeStack } from "./_stack.ts";
 import { _mountedContext, _RequestContext } from "./_request_context.ts";
-import { _parseRoutePath, type RouteDefinition } from "./router.ts";
+import type { RouteDefinition } from "./router.ts";
+import { type _Mount, _Registry } from "./_registry.ts";
 import { problemResponse } from "./problem.ts";
-import { _describe, _pathOf } from "./_describe.ts";
+import { _describe } from "./_describe.ts";
+import { _pathOf, _stripSegments } from "./_http.ts";
 
 export type { Logger };
 
@@ -55,37 +57,8 @@ export type FetchHandler = (
   executionContext?: any,
 ) => Response | Promise<Response>;
 
-interface _Mount {
-  readonly prefix: string;
-  readonly target: App | FetchHandler;
-}
-
-/** What is registered on an app; copied at the start of a build so a failed one can be undone. */
-interface _Registry {
-  readonly middleware: Middleware[];
-  readonly routes: RouteDefinition<Handler>[];
-  /** `METHOD shape` of every route, to refuse duplicates when they are registered. */
-  readonly routeKeys: Set<string>;
-  readonly mounts: _Mount[];
-  readonly errorHandlers: Map<_ErrorKey, ErrorHandler>;
-  readonly startupHooks: StartupHook[];
-}
-
-function _copyRegistry(registry: _Registry): _Registry {
-  return {
-    middleware: [...registry.middleware],
-    routes: [...registry.routes],
-    routeKeys: new Set(registry.routeKeys),
-    mounts: [...registry.mounts],
-    errorHandlers: new Map(registry.errorHandlers),
-    startupHooks: [...registry.startupHooks],
-  };
-}
-
 /** `open`: registering; `starting`: startup hooks run and may still register; `frozen`: built or building; `closed`. */
 type _Phase = "open" | "starting" | "frozen" | "closed";
-
-const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * A web app served by its `fetch`. Register middleware, routes, error
@@ -140,14 +113,7 @@ export class App {
 
   readonly #debug: boolean;
   readonly #logger: Logger;
-  #registry: _Registry = {
-    middleware: [],
-    routes: [],
-    routeKeys: new Set(),
-    mounts: [],
-    errorHandlers: new Map(),
-    startupHooks: [],
-  };
+  #registry = new _Registry();
   #phase: _Phase = "open";
   /** The built chain; `undefined` until a build succeeds, a 503 once closed. */
   #chain: Handler | undefined;
@@ -157,9 +123,10 @@ export class App {
   /** The registrations as they were before the last build, for a mounted app's reset. */
   #beforeBuild: _Registry | undefined;
   #closing: Promise<void> | undefined;
-  /** Set when this app is mounted in another: its error handlers back this app's. */
-  #parentResponder: _ErrorResponder | undefined;
-  #mounted = false;
+  /** The app this one is mounted in: its error handlers back this app's, and it builds and closes this one. */
+  #parent: App | undefined;
+  /** The error responder of the last successful build; a mounted app falls back to its parent's. */
+  #responder: _ErrorResponder | undefined;
   #stats: BuildStats = {
     builds: 0,
     failures: 0,
@@ -219,16 +186,7 @@ export class App {
    */
   use(...middleware: Middleware[]): this {
     this.#assertOpen("add middleware");
-    for (const [index, factory] of middleware.entries()) {
-      if (typeof factory !== "function") {
-        throw new TypeError(
-          `app.use() takes middleware factories, (next, build) => handler, but argument #${
-            index + 1
-          } is ${_describe(factory)}`,
-        );
-      }
-    }
-    this.#registry.middleware.push(...middleware);
+    this.#registry.addMiddleware(middleware);
     return this;
   }
 
@@ -254,20 +212,7 @@ export class App {
   ): this {
     const methods = typeof method === "string" ? [method] : [...method];
     this.#assertOpen(`add the route ${methods.join(",")} ${path}`);
-    if (methods.length === 0) {
-      throw new TypeError(
-        `app.on() needs at least one method for ${path}: pass "GET" or ["GET", "POST"]`,
-      );
-    }
-    const normalized = methods.map((name) => {
-      if (typeof name !== "string" || !_METHOD_TOKEN.test(name)) {
-        throw new TypeError(
-          `Route method must be an HTTP method token such as "GET", got ${JSON.stringify(name)}`,
-        );
-      }
-      return name === "*" ? "*" : name.toUpperCase();
-    });
-    this.#addRoutes(normalized, path, handler as Handler);
+    this.#registry.addRoutes(methods, path, handler as Handler);
     return this;
   }
 
@@ -421,26 +366,19 @@ export class App {
    */
   mount(prefix: string, target: App | FetchHandler): this {
     this.#assertOpen(`mount ${prefix}`);
-    if (
-      typeof prefix !== "string" || !prefix.startsWith("/") ||
-      (prefix !== "/" && prefix.endsWith("/")) || /[:*]/.test(prefix)
-    ) {
-      throw new TypeError(
-        `Mount prefix must be a path such as "/api", without a trailing "/", params or "*", got ${
-          JSON.stringify(prefix)
-        }`,
-      );
-    }
     if (target instanceof App) {
       if (target === this) throw new TypeError("An app cannot be mounted in itself");
-      if (target.#mounted) {
+      if (target.#parent !== undefined) {
         throw new Error(
-          `This app is already mounted elsewhere: create one App per mount point (mounting ${prefix})`,
+          `Cannot mount at ${prefix} an app that is already mounted elsewhere: create one App per mount point`,
         );
+      }
+      if (target.#phase === "closed") {
+        throw new Error(`Cannot mount at ${prefix} an app that was closed: create a new App`);
       }
       if (target.#phase !== "open") {
         throw new Error(
-          `Cannot mount an app that has started (mounting ${prefix}): mount it before its first request or ready()`,
+          `Cannot mount at ${prefix} an app that has started: mount it before its first request or ready()`,
         );
       }
     } else if (typeof target !== "function") {
@@ -450,19 +388,8 @@ export class App {
         }`,
       );
     }
-    const base = prefix === "/" ? "" : prefix;
-    _parseRoutePath(prefix);
-    for (const path of [prefix, `${base}/*`]) {
-      if (this.#registry.routeKeys.has(`* ${_routeShape(path)}`)) {
-        throw new Error(`Something is already mounted at ${prefix}: mount one target per prefix`);
-      }
-    }
-    if (target instanceof App) target.#mounted = true;
-    this.#registry.mounts.push({ prefix, target });
-    // Reserve the prefix now so a clash with an ALL route is reported here.
-    for (const path of [prefix, `${base}/*`]) {
-      this.#registry.routeKeys.add(`* ${_routeShape(path)}`);
-    }
+    this.#registry.addMount(prefix, target);
+    if (target instanceof App) target.#parent = this;
     return this;
   }
 
@@ -506,30 +433,7 @@ export class App {
   onError(key: number, handler: ErrorHandler<Error>): this;
   onError(key: number | ErrorClass, handler: ErrorHandler<never>): this {
     this.#assertOpen(`add an error handler for ${typeof key === "number" ? key : key?.name}`);
-    const isStatus = typeof key === "number" && Number.isInteger(key) && key >= 400 && key <= 599;
-    const isErrorClass = typeof key === "function" &&
-      (key === Error || key.prototype instanceof Error);
-    if (!isStatus && !isErrorClass) {
-      throw new TypeError(
-        `app.onError() is keyed by an Error class or a status from 400 to 599, got ${
-          typeof key === "number" ? key : _describe(key)
-        }`,
-      );
-    }
-    if (typeof handler !== "function") {
-      throw new TypeError(
-        `app.onError() takes a handler (error, request, ctx) => Response, got ${
-          _describe(handler)
-        }`,
-      );
-    }
-    const name = typeof key === "number" ? String(key) : key.name;
-    if (this.#registry.errorHandlers.has(key)) {
-      throw new Error(
-        `An error handler for ${name} is already registered: handle every case in one handler`,
-      );
-    }
-    this.#registry.errorHandlers.set(key, handler as ErrorHandler);
+    this.#registry.addErrorHandler(key, handler as ErrorHandler);
     return this;
   }
 
@@ -556,12 +460,7 @@ export class App {
    */
   onStartup(hook: StartupHook): this {
     this.#assertOpen("add a startup hook");
-    if (typeof hook !== "function") {
-      throw new TypeError(
-        `app.onStartup() takes a function (app) => cleanup?, got ${_describe(hook)}`,
-      );
-    }
-    this.#registry.startupHooks.push(hook);
+    this.#registry.addStartupHook(hook);
     return this;
   }
 
@@ -621,6 +520,12 @@ export class App {
     this.#chain = _closed;
     await this.#building?.catch(() => {});
     const errors = await this.#cleanups.run();
+    // Mounted apps close with this one, built or not (a built one was closed by its cleanup already).
+    for (const mount of this.#registry.mounts) {
+      if (mount.target instanceof App) {
+        await mount.target.close().catch((error) => errors.push(error));
+      }
+    }
     if (errors.length > 0) {
       throw new AggregateError(errors, `${errors.length} cleanup(s) threw while the app closed`);
     }
@@ -638,9 +543,13 @@ export class App {
   }
 
   #ensureBuilt(): Promise<Handler> {
-    // Cleared in a reaction rather than inside #build: a build that fails
-    // before its first await must not clear the memo before it is set.
-    return this.#building ??= this.#build().catch((error) => {
+    if (this.#closing !== undefined) {
+      return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
+    }
+    // The build starts a microtask later so the memo is set before any user
+    // code runs: a startup hook that calls fetch() or ready() shares this
+    // build, and a failure before the first await clears a memo that exists.
+    return this.#building ??= Promise.resolve().then(() => this.#build()).catch((error) => {
       this.#building = undefined;
       if (this.#phase !== "closed") this.#phase = "open";
       throw error;
@@ -649,7 +558,7 @@ export class App {
 
   async #build(): Promise<Handler> {
     const started = performance.now();
-    const snapshot = this.#beforeBuild = _copyRegistry(this.#registry);
+    const snapshot = this.#beforeBuild = this.#registry.copy();
     const cleanups = new _Cleanups();
     const registry = this.#registry;
     const attempt = this.#stats.builds + 1;
@@ -671,13 +580,13 @@ export class App {
       if (this.#phase !== "closed") this.#phase = "frozen";
       const responder = new _ErrorResponder(
         registry.errorHandlers,
-        this.#parentResponder,
+        () => this.#parent === undefined ? undefined : this.#parent.#responder,
         this.#debug,
         this.#logger,
       );
       const routes = [...registry.routes];
       for (const mount of registry.mounts) {
-        routes.push(...await this.#mountRoutes(mount, responder, cleanups));
+        routes.push(...await this.#mountRoutes(mount, cleanups));
       }
       const build: Build = {
         app: this,
@@ -697,6 +606,7 @@ export class App {
         build,
       });
       this.#cleanups = cleanups;
+      this.#responder = responder;
       this.#stats = {
         ...this.#stats,
         lastBuildMs: performance.now() - started,
@@ -706,12 +616,18 @@ export class App {
       if (this.#phase !== "closed") this.#chain = chain;
       return chain;
     } catch (error) {
-      this.#registry = snapshot;
+      this.#restore(snapshot);
       this.#stats = { ...this.#stats, failures: this.#stats.failures + 1 };
-      this.#report(
-        `the app failed to build (attempt ${attempt}); requests get 503 until a build succeeds`,
-        error,
-      );
+      // A mounted app's failure fails its parent's build with the same error: log it once.
+      if (!_reported.has(error as object)) {
+        this.#report(
+          this.#phase === "closed"
+            ? `the build in flight failed while the app was closing (attempt ${attempt})`
+            : `the app failed to build (attempt ${attempt}); requests get 503 until a build succeeds`,
+          error,
+        );
+        if (typeof error === "object" && error !== null) _reported.add(error);
+      }
       for (const cleanupError of await cleanups.run()) {
         this.#report("a cleanup threw while undoing a failed build", cleanupError);
       }
@@ -719,24 +635,30 @@ export class App {
     }
   }
 
-  async #mountRoutes(
-    mount: _Mount,
-    responder: _ErrorResponder,
-    cleanups: _Cleanups,
-  ): Promise<RouteDefinition<Handler>[]> {
-    const { prefix, target } = mount;
-    const strip = prefix === "/" ? 0 : prefix.length;
+  /** Puts the registrations back as `snapshot` has them, unmounting apps mounted since. */
+  #restore(snapshot: _Registry): void {
+    for (const mount of this.#registry.mounts) {
+      if (mount.target instanceof App && !snapshot.mounts.includes(mount)) {
+        mount.target.#parent = undefined;
+      }
+    }
+    this.#registry = snapshot;
+  }
+
+  async #mountRoutes(mount: _Mount, cleanups: _Cleanups): Promise<RouteDefinition<Handler>[]> {
+    const { prefix, segments, target } = mount;
     let handler: Handler;
     if (target instanceof App) {
-      target.#parentResponder = responder;
       // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
       cleanups.add(() => this.#phase === "closed" ? target.close() : target.#reset());
-      const chain = await target.#ensureBuilt();
-      handler = (request, ctx) => chain(request, _mountedContext(ctx, target, strip));
+      await target.#ensureBuilt();
+      // Read the child's chain per request, so a child closed on its own answers 503 here too.
+      handler = (request, ctx) =>
+        (target.#chain ?? _closed)(request, _mountedContext(ctx, target, segments));
     } else {
       handler = (request, ctx) => {
         const url = new URL(request.url);
-        url.pathname = ctx.path.slice(strip) || "/";
+        url.pathname = _stripSegments(ctx.path, segments);
         return target(new Request(url, request), ctx.env, ctx.executionContext);
       };
     }
@@ -752,7 +674,8 @@ export class App {
     await this.#building?.catch(() => {});
     this.#chain = undefined;
     this.#building = undefined;
-    if (this.#beforeBuild !== undefined) this.#registry = this.#beforeBuild;
+    this.#responder = undefined;
+    if (this.#beforeBuild !== undefined) this.#restore(this.#beforeBuild);
     if (this.#phase !== "closed") this.#phase = "open";
     const errors = await this.#cleanups.run();
     if (errors.length > 0) {
@@ -774,31 +697,6 @@ export class App {
     );
   }
 
-  #addRoutes(methods: readonly string[], path: string, handler: Handler): void {
-    if (typeof handler !== "function") {
-      throw new TypeError(
-        `Route handler for ${
-          methods.join(",")
-        } ${path} must be a function (request, ctx) => Response, got ${_describe(handler)}`,
-      );
-    }
-    _parseRoutePath(path);
-    const shape = _routeShape(path);
-    for (const method of methods) {
-      if (this.#registry.routeKeys.has(`${method} ${shape}`)) {
-        const name = method === "*" ? "ALL" : method;
-        throw new Error(
-          `Route ${name} ${path} is already registered (or the same path with other param names): ` +
-            `remove one, or change its method or path`,
-        );
-      }
-    }
-    for (const method of methods) {
-      this.#registry.routeKeys.add(`${method} ${shape}`);
-      this.#registry.routes.push({ method, path, value: handler });
-    }
-  }
-
   #report(what: string, error: unknown): void {
     try {
       this.#logger.error(`latch: ${what}`, error);
@@ -808,10 +706,8 @@ export class App {
   }
 }
 
-/** A path with its param names erased, so `/a/:x` and `/a/:y` compare equal. */
-function _routeShape(path: string): string {
-  return path.replace(/\/:[^/]+/g, "/:");
-}
+/** Build errors already logged, so a mounted app's failure is not logged again by its parent. */
+const _reported = new WeakSet<object>();
 
 function _closed(): Response {
   return problemResponse(503, { detail: "The app has shut down" });

@@ -466,3 +466,57 @@ test("App refuses a startup hook that returns something other than a cleanup", a
     /Startup hook #1 \(anonymous\) returned a number: return nothing, or a cleanup/,
   );
 });
+
+test("App shares its build with a startup hook that calls fetch() or ready() without awaiting", async () => {
+  let factoryCalls = 0;
+  let fromHook: Promise<Response> | undefined;
+  let readyFromHook: Promise<void> | undefined;
+  const app = new App().onStartup((app) => {
+    fromHook = Promise.resolve(app.fetch(new Request("http://localhost/")));
+    readyFromHook = app.ready();
+  }).use((next) => {
+    factoryCalls++;
+    return next;
+  }).get("/", ok);
+  await app.ready();
+  await readyFromHook;
+  assert.equal((await fromHook!).status, 200);
+  assert.equal(factoryCalls, 1);
+  assert.equal(app.stats.builds, 1);
+});
+
+test("App reopens registration after a failed build, so the retry can take a fix", async () => {
+  let fail = true;
+  const app = new App({ logger: recordingLogger() }).use((next) => {
+    if (fail) throw new Error("missing route table");
+    return next;
+  });
+  await assert.rejects(app.ready());
+  app.get("/added-after-failure", ok);
+  fail = false;
+  assert.equal((await request(app, "/added-after-failure")).status, 200);
+});
+
+test("App finishes a failed build's clean-up and rejects with its error when the logger throws", async () => {
+  const cleaned: string[] = [];
+  const failure = new Error("the build's own error");
+  const app = new App({
+    logger: {
+      error() {
+        throw new Error("logger down");
+      },
+    },
+  }).use((next, build) => {
+    build.defer(() => {
+      cleaned.push("pool");
+    });
+    if (cleaned.length < 2) throw failure;
+    return next;
+  });
+  await assert.rejects(app.ready(), (error) => error === failure);
+  assert.deepEqual(cleaned, ["pool"]);
+  const response = await request(app, "/");
+  assert.equal(response.status, 503);
+  assert.equal((await response.json()).detail, "The app could not start; retry the request later");
+  assert.deepEqual(cleaned, ["pool", "pool"]);
+});

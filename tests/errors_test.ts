@@ -280,3 +280,49 @@ test("App keeps answering when its logger throws", async () => {
   });
   assert.equal((await request(app, "/boom")).status, 500);
 });
+
+test("App answers 500 in debug mode for a thrown value that cannot become a string", async () => {
+  const app = new App({ debug: true, logger: recordingLogger() }).get("/", () => {
+    throw Object.create(null);
+  });
+  const response = await request(app, "/");
+  assert.equal(response.status, 500);
+  assert.equal((await response.json()).detail, "Thrown: an object");
+});
+
+test("App answers 500 for an error whose getters throw", async () => {
+  const hostile = new Error("x");
+  Object.defineProperty(hostile, "stack", {
+    get() {
+      throw new Error("no stack for you");
+    },
+  });
+  const app = new App({ debug: true, logger: recordingLogger() }).get("/", () => {
+    throw hostile;
+  });
+  assert.equal((await request(app, "/")).status, 500);
+});
+
+test("App answers HEAD errors without a body", async () => {
+  const app = new App({ logger: recordingLogger() })
+    .post("/p", () => new Response())
+    .get("/boom", () => {
+      throw new Error("boom");
+    });
+  for (const [path, status] of [["/nope", 404], ["/p", 405], ["/boom", 500]] as const) {
+    const response = await request(app, path, { method: "HEAD" });
+    assert.equal(response.status, status, path);
+    assert.equal(response.body, null, path);
+    assert.equal(response.headers.get("content-type"), "application/problem+json");
+  }
+});
+
+test("App accepts a thenable that is not a Promise from a handler", async () => {
+  const app = new App().get("/", () =>
+    ({
+      then(resolve: (response: Response) => void) {
+        resolve(new Response("from a thenable"));
+      },
+    }) as unknown as Response);
+  assert.equal(await (await request(app, "/")).text(), "from a thenable");
+});

@@ -30,11 +30,11 @@ test("App refuses a route registered twice, even with other param names", () => 
   const app = new App().get("/users/:id", ok);
   assert.throws(
     () => app.get("/users/:userId", ok),
-    /Route GET \/users\/:userId is already registered/,
+    /Route GET \/users\/:userId clashes with the route GET \/users\/:id \(paths that differ only in param names or in percent-encoding are the same\)/,
   );
   app.post("/users/:id", ok);
   app.all("/any", ok);
-  assert.throws(() => app.all("/any", ok), /Route ALL \/any is already registered/);
+  assert.throws(() => app.all("/any", ok), /Route ALL \/any clashes with the route ALL \/any/);
 });
 
 test("App refuses non-function handlers, middleware, hooks and error handlers, naming what it got", () => {
@@ -87,11 +87,20 @@ test("App.mount() refuses a bad prefix, itself, a started app and a second mount
   assert.throws(() => app.mount("/x", 42 as never), /takes an App or a fetch handler/);
   const started = new App();
   await started.ready();
-  assert.throws(() => app.mount("/started", started), /Cannot mount an app that has started/);
+  assert.throws(
+    () => app.mount("/started", started),
+    /Cannot mount at \/started an app that has started: mount it before its first request or ready\(\)/,
+  );
   const child = new App();
   app.mount("/one", child);
-  assert.throws(() => new App().mount("/two", child), /already mounted elsewhere/);
-  assert.throws(() => app.mount("/one", ok), /Something is already mounted at \/one/);
+  assert.throws(
+    () => new App().mount("/two", child),
+    /Cannot mount at \/two an app that is already mounted elsewhere: create one App per mount point/,
+  );
+  assert.throws(
+    () => app.mount("/one", ok),
+    /Cannot mount at \/one: the mount at \/one is already there; mount one target per prefix/,
+  );
 });
 
 test("build.defer() refuses a non-function cleanup", async () => {
@@ -100,4 +109,26 @@ test("build.defer() refuses a non-function cleanup", async () => {
     return next;
   });
   await assert.rejects(app.ready(), /build\.defer\(\) takes a cleanup function, got a string/);
+});
+
+test("App refuses a duplicate route spelled with another percent-encoding, at registration", () => {
+  const app = new App().get("/café", ok);
+  assert.throws(
+    () => app.get("/caf%C3%A9", ok),
+    /Route GET \/caf%C3%A9 clashes with the route GET \/café/,
+  );
+});
+
+test("App refuses an ALL route on a mounted prefix, naming the mount", () => {
+  const app = new App().mount("/api", new App());
+  assert.throws(() => app.all("/api/*", ok), /Route ALL \/api\/\* clashes with the mount at \/api/);
+});
+
+test("App.mount() refuses an app that was closed, saying so", async () => {
+  const closed = new App();
+  await closed.close();
+  assert.throws(
+    () => new App().mount("/c", closed),
+    /Cannot mount at \/c an app that was closed: create a new App/,
+  );
 });

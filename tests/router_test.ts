@@ -46,3 +46,20 @@ test("Router answers 400 for a path with a malformed percent-encoding", () => {
   const router = new Router([route("GET", "/a/:x")]);
   assert.equal(router.match("GET", "/a/%ZZ").status, 400);
 });
+
+test("Router prefers a static segment over a param deep in a dynamic path", () => {
+  const router = new Router([route("GET", "/users/:id/:tab"), route("GET", "/users/me/:tab")]);
+  const found = router.match("GET", "/users/me/posts");
+  assert.ok(found.status === 200);
+  assert.equal(found.value, "GET /users/me/:tab");
+  const other = router.match("GET", "/users/7/posts");
+  assert.ok(other.status === 200);
+  assert.equal(other.value, "GET /users/:id/:tab");
+});
+
+test("Router lists allowed methods sorted, whatever the registration order", () => {
+  const router = new Router([route("POST", "/r/:id"), route("GET", "/r/:id")]);
+  const found = router.match("DELETE", "/r/1");
+  assert.ok(found.status === 405);
+  assert.deepEqual(found.allow, ["GET", "HEAD", "POST"]);
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
-import { request } from "./_helpers.ts";
+import { recordingLogger, request } from "./_helpers.ts";
 
 const text = (body: string) => () => new Response(body);
 
@@ -312,4 +312,117 @@ test("App.mount() at / hands every unmatched path to the target", async () => {
   assert.equal(await (await request(app, "/own")).text(), "own");
   assert.equal(await (await request(app, "/other/x")).text(), "fallback /other/x");
   assert.equal(await (await request(app, "/")).text(), "fallback /");
+});
+
+test("App.mount() recovers when a startup hook mounts an app and the first build fails", async () => {
+  let attempts = 0;
+  const logger = recordingLogger();
+  const child = new App().get("/", text("child"));
+  const app = new App({ logger }).onStartup((app) => {
+    app.mount("/c", child);
+    if (++attempts === 1) throw new Error("transient");
+  });
+  assert.equal((await request(app, "/c")).status, 503);
+  const response = await request(app, "/c");
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), "child");
+  assert.equal(logger.entries.length, 1);
+});
+
+test("App.mount() strips an encoded or non-ASCII prefix by segments, however the client spelled it", async () => {
+  const seen: string[] = [];
+  const handler = (request: Request) => {
+    seen.push(new URL(request.url).pathname);
+    return new Response();
+  };
+  const child = new App().get(
+    "/users/:id",
+    (_request, ctx) => new Response(`user ${ctx.params.id}`),
+  );
+  const app = new App().mount("/café", handler).mount("/a b", handler).mount("/api", child);
+  await request(app, "/caf%C3%A9/x");
+  await request(app, "/a%20b/y");
+  assert.deepEqual(seen, ["/x", "/y"]);
+  assert.equal(await (await request(app, "/%61pi/users/7")).text(), "user 7");
+});
+
+test("App.mount() at / serves a mounted App under every path no other route takes", async () => {
+  const child = new App().get("/", text("child root")).get(
+    "/x/:id",
+    (_request, ctx) => new Response(`x ${ctx.params.id}`),
+  );
+  const app = new App().get("/own", text("own")).mount("/", child);
+  assert.equal(await (await request(app, "/")).text(), "child root");
+  assert.equal(await (await request(app, "/x/1")).text(), "x 1");
+  assert.equal(await (await request(app, "/own")).text(), "own");
+});
+
+test("App.mount() shares ctx.state between the parent's middleware and the mounted app", async () => {
+  const child = new App().get("/", (_request, ctx) => new Response(String(ctx.state.user)));
+  const app = new App().use((next) => (request, ctx) => {
+    ctx.state.user = "ada";
+    return next(request, ctx);
+  }).mount("/c", child);
+  assert.equal(await (await request(app, "/c")).text(), "ada");
+});
+
+test("App.mount() keeps the parent's error handlers behind a child that was built first", async () => {
+  class Missing extends Error {}
+  const child = new App().get("/", () => {
+    throw new Missing();
+  });
+  const app = new App().onError(Missing, () => new Response("parent handled", { status: 404 }))
+    .mount("/c", child);
+  await child.ready();
+  assert.equal(await (await request(app, "/c")).text(), "parent handled");
+});
+
+test("App.mount() answers 503 under the prefix once the mounted app is closed on its own", async () => {
+  const child = new App().get("/", text("child"));
+  const app = new App().get("/", text("parent")).mount("/c", child);
+  assert.equal((await request(app, "/c")).status, 200);
+  await child.close();
+  assert.equal((await request(app, "/c")).status, 503);
+  assert.equal((await request(app, "/")).status, 200);
+});
+
+test("App.mount() does not build a mounted app that was closed before the parent's first build", async () => {
+  let childFactories = 0;
+  const child = new App().use((next) => {
+    childFactories++;
+    return next;
+  });
+  const logger = recordingLogger();
+  const app = new App({ logger }).mount("/c", child);
+  await child.close();
+  assert.equal((await request(app, "/c")).status, 503);
+  assert.equal(childFactories, 0);
+  assert.match(String(logger.entries[0]?.error), /Cannot build an app that was closed/);
+});
+
+test("App.mount() logs a mounted app's failed build once, not again for the parent", async () => {
+  const logger = recordingLogger();
+  const child = new App({ logger }).use(() => {
+    throw new Error("child broke");
+  });
+  const app = new App({ logger }).mount("/c", child);
+  assert.equal((await request(app, "/c")).status, 503);
+  assert.equal(logger.entries.length, 1);
+  assert.equal(child.built, false);
+});
+
+test("App.close() closes mounted apps even when the parent never built", async () => {
+  const child = new App();
+  const app = new App().mount("/c", child);
+  await app.close();
+  assert.equal((await request(child, "/")).status, 503);
+});
+
+test("App.mount() leaves a mounted app unbuilt after the parent's build fails", async () => {
+  const child = new App().get("/", text("child"));
+  const app = new App({ logger: { error() {} } }).use(() => {
+    throw new Error("parent broke");
+  }).mount("/c", child);
+  await assert.rejects(app.ready());
+  assert.equal(child.built, false);
 });

@@ -1,0 +1,51 @@
+/**
+ * Small HTTP helpers on the request path: the path of a URL without parsing
+ * it, a path with its first segments removed, and a response without a body.
+ *
+ * @module
+ */
+
+/** The path of `url`, without query or fragment; `url` is an absolute URL as `Request.url` gives it. */
+export function _pathOf(url: string): string {
+  // Request.url is serialized and a host never holds "/", so the path starts at
+  // the first "/" after "http://" (7 characters) or "https://" (8); only other
+  // schemes pay for a search for "://".
+  const afterScheme = url.charCodeAt(4) === 58 /* : */
+    ? 7
+    : url.charCodeAt(5) === 58
+    ? 8
+    : url.indexOf("://") + 3;
+  const start = url.indexOf("/", afterScheme);
+  if (start === -1) return "/";
+  for (let index = start + 1; index < url.length; index++) {
+    const code = url.charCodeAt(index);
+    if (code === 63 /* ? */ || code === 35 /* # */) return url.slice(start, index);
+  }
+  return url.slice(start);
+}
+
+/**
+ * `path` without its first `count` segments, still percent-encoded: the path a
+ * mounted app or handler sees. Counting segments rather than characters keeps
+ * it right when the client encoded the prefix differently than it was written.
+ */
+export function _stripSegments(path: string, count: number): string {
+  let index = 0;
+  for (let segment = 0; segment < count; segment++) {
+    index = path.indexOf("/", index + 1);
+    if (index === -1) return "/";
+  }
+  return count === 0 ? path : path.slice(index);
+}
+
+/** The same response without a body, for `HEAD`. */
+export function _withoutBody(response: Response): Response {
+  if (response.body === null) return response;
+  // Cancelling tells a streaming producer to stop; its rejection has no one to report to.
+  response.body.cancel().catch(() => {});
+  return new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
