@@ -166,6 +166,16 @@ export class _ErrorResponder {
     return this.#notAResponse(result, request, culprit);
   }
 
+  /** `result` as a response: settled if it is a promise, checked, and answered by `respond` if it failed. */
+  resolve(
+    result: unknown,
+    request: Request,
+    ctx: Context,
+    culprit: string,
+  ): Response | Promise<Response> {
+    return this.settle(result, request, culprit, (error) => this.respond(error, request, ctx));
+  }
+
   #notAResponse(value: unknown, request: Request, culprit: string): Response {
     const hint = culprit === "a middleware"
       ? "did you forget to return next(request, ctx)?"
@@ -194,13 +204,8 @@ export function _catching(inner: Handler, responder: _ErrorResponder, culprit: s
     } catch (error) {
       return responder.respond(error, request, ctx);
     }
-    // Fast path: the common sync Response skips the checks in settle().
+    // Fast path: the common sync Response skips the checks in resolve().
     if (result instanceof Response) return result;
-    return responder.settle(
-      result,
-      request,
-      culprit,
-      (error) => responder.respond(error, request, ctx),
-    );
+    return responder.resolve(result, request, ctx, culprit);
   };
 }

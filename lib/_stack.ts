@@ -43,14 +43,9 @@ function _routerLayer(compiled: _Compiled, responder: _ErrorResponder): Handler 
     } catch (error) {
       return responder.respond(error, request, ctx);
     }
-    // Fast path: a sync Response needs none of settle()'s checks.
+    // Fast path: a sync Response needs none of resolve()'s checks.
     if (result instanceof Response) return result;
-    return responder.settle(
-      result,
-      request,
-      "a route handler",
-      (error) => responder.respond(error, request, ctx),
-    );
+    return responder.resolve(result, request, ctx, "a route handler");
   };
 }
 

@@ -162,7 +162,7 @@ function _addAll(into: Set<string>): void {
 export class Router<T> {
   readonly #root = new _Node<T>();
   /** Static paths, for a match without walking the trie: path → method → the finished lookup. */
-  readonly #statics = new Map<string, Map<string, RouteLookup<T>>>();
+  readonly #statics = new Map<string, _StaticPath<T>>();
 
   /**
    * Compiles `routes`.
@@ -211,7 +211,9 @@ export class Router<T> {
     // allocation; its lookups were made when the router was compiled.
     const statics = this.#statics.get(path);
     if (statics !== undefined) {
-      const found = statics.get(method) ?? statics.get("*");
+      // Most static paths have one method: a string compare before a second map lookup.
+      if (statics.method === method) return statics.lookup;
+      const found = statics.lookups.get(method) ?? statics.lookups.get("*");
       if (found !== undefined) return found;
     }
     const segments = path === "/" ? [] : path.slice(1).split("/");
@@ -270,8 +272,15 @@ export class Router<T> {
   }
 }
 
+/** A static path's finished lookups: its first method's in a slot of its own, every method's in a map. */
+interface _StaticPath<T> {
+  readonly method: string;
+  readonly lookup: RouteLookup<T>;
+  readonly lookups: ReadonlyMap<string, RouteLookup<T>>;
+}
+
 /** The finished lookup of each method a static path's routes answer, `HEAD` from `GET` included. */
-function _staticLookups<T>(table: Map<string, _Entry<T>>): Map<string, RouteLookup<T>> {
+function _staticLookups<T>(table: Map<string, _Entry<T>>): _StaticPath<T> {
   const lookups = new Map<string, RouteLookup<T>>();
   for (const [method, entry] of table) {
     lookups.set(method, {
@@ -285,7 +294,8 @@ function _staticLookups<T>(table: Map<string, _Entry<T>>): Map<string, RouteLook
   if (get !== undefined && !table.has("HEAD")) {
     lookups.set("HEAD", { status: 200, value: get.value, params: _NO_PARAMS, headFromGet: true });
   }
-  return lookups;
+  const [method, lookup] = lookups.entries().next().value as [string, RouteLookup<T>];
+  return { method, lookup, lookups };
 }
 
 function _pick<T>(

@@ -40,6 +40,9 @@ check "deno check (lib, tests, bench, examples)" "$DENO" check mod.ts lib/ tests
 check "deno test --doc (every JSDoc example type-checks and runs)" "$DENO" test --doc mod.ts lib/
 check "deno doc --lint mod.ts" "$DENO" doc --lint mod.ts
 check "deno publish --dry-run" "$DENO" publish --dry-run --allow-dirty
+# The benchmarks run so they cannot rot; their numbers are printed, never asserted.
+check "benchmark runs on Deno (deno bench)" "$DENO" bench --allow-env bench/
+check "benchmark runs on Bun (mitata, smoke mode)" env LATCH_BENCH_SMOKE=1 "$BUN" bench/fetch_bench_bun.ts
 
 # Adds a runner's counts to the totals; a runner that printed no summary failed once.
 tally() {
