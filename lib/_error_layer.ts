@@ -58,7 +58,12 @@ export class _ErrorResponder {
           prototype !== null && prototype !== Object.prototype;
           prototype = Object.getPrototypeOf(prototype)
         ) {
-          const byClass = handlers.get(prototype.constructor);
+          let byClass: ErrorHandler | undefined;
+          try {
+            byClass = handlers.get(prototype.constructor);
+          } catch {
+            // A prototype whose `constructor` getter throws names no class: look further up.
+          }
           if (byClass !== undefined) return byClass;
         }
       }
@@ -100,7 +105,14 @@ export class _ErrorResponder {
     } catch (handlerError) {
       return failed(handlerError);
     }
-    return this.settle(result, request, "an error handler", failed);
+    // A handler that returns no Response is treated like one that threw: the error's own default answers.
+    return this.settle(
+      result,
+      request,
+      "an error handler",
+      failed,
+      () => this.fallback(error, request),
+    );
   }
 
   /** The default response for `error`: its own status for an `HttpError`, else a 500 that is logged. Never throws. */
@@ -146,24 +158,34 @@ export class _ErrorResponder {
   }
 
   /**
-   * Checks that `result` is (or resolves to) a `Response`; a rejection goes to
-   * `failed`, anything else becomes a logged 500 naming `culprit`.
+   * Checks that `result` is (or resolves to) a `Response`; a rejection, or a
+   * value whose very inspection throws (a hostile Proxy), goes to `failed`;
+   * anything else is logged naming `culprit` and answered by `otherwise`
+   * (a plain 500 unless given).
    */
   settle(
     result: unknown,
     request: Request,
     culprit: string,
     failed: (error: unknown) => Response | Promise<Response>,
+    otherwise?: () => Response,
   ): Response | Promise<Response> {
-    // Fast path: a sync Response needs no promise.
-    if (result instanceof Response) return result;
-    if (_isThenable(result)) {
-      return Promise.resolve(result).then(
-        (value) => value instanceof Response ? value : this.#notAResponse(value, request, culprit),
-        failed,
-      );
+    const check = (value: unknown): Response | Promise<Response> => {
+      try {
+        if (value instanceof Response) return value;
+      } catch (error) {
+        return failed(error);
+      }
+      return this.#notAResponse(value, request, culprit, otherwise);
+    };
+    try {
+      // Fast path: a sync Response needs no promise.
+      if (result instanceof Response) return result;
+      if (!_isThenable(result)) return check(result);
+    } catch (error) {
+      return failed(error);
     }
-    return this.#notAResponse(result, request, culprit);
+    return Promise.resolve(result).then(check, failed);
   }
 
   /** `result` as a response: settled if it is a promise, checked, and answered by `respond` if it failed. */
@@ -176,16 +198,22 @@ export class _ErrorResponder {
     return this.settle(result, request, culprit, (error) => this.respond(error, request, ctx));
   }
 
-  #notAResponse(value: unknown, request: Request, culprit: string): Response {
+  #notAResponse(
+    value: unknown,
+    request: Request,
+    culprit: string,
+    otherwise: (() => Response) | undefined,
+  ): Response {
     const hint = culprit === "a middleware"
       ? "did you forget to return next(request, ctx)?"
       : "return a Response, such as new Response(body) or Response.json(data)";
     this.report(request, `${culprit} returned ${_describe(value)} instead of a Response: ${hint}`);
-    return problemResponse(500);
+    return otherwise === undefined ? problemResponse(500) : otherwise();
   }
 }
 
-function _isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether `value` is a promise or has a `then` method. May throw for a hostile Proxy. */
+export function _isThenable(value: unknown): value is PromiseLike<unknown> {
   return value instanceof Promise ||
     (typeof value === "object" && value !== null &&
       typeof (value as { then?: unknown }).then === "function");
@@ -201,11 +229,12 @@ export function _catching(inner: Handler, responder: _ErrorResponder, culprit: s
     let result: unknown;
     try {
       result = inner(request, ctx);
+      // Fast path: the common sync Response skips the checks in resolve(). Inside
+      // the try, because even `instanceof` throws for a hostile Proxy.
+      if (result instanceof Response) return result;
     } catch (error) {
       return responder.respond(error, request, ctx);
     }
-    // Fast path: the common sync Response skips the checks in resolve().
-    if (result instanceof Response) return result;
     return responder.resolve(result, request, ctx, culprit);
   };
 }

@@ -8,6 +8,7 @@
  */
 
 import type { App, FetchHandler } from "./app.ts";
+import type { _AppCore } from "./_app_core.ts";
 import type { Middleware, StartupHook } from "./build.ts";
 import type { Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
@@ -21,6 +22,8 @@ export interface _Mount {
   /** How many path segments the prefix has: what is stripped from the path. */
   readonly segments: number;
   readonly target: App | FetchHandler;
+  /** The lifecycle of a mounted `App`; `undefined` for a fetch handler. */
+  readonly core: _AppCore | undefined;
 }
 
 const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -106,7 +109,7 @@ export class _Registry {
     }
   }
 
-  addMount(prefix: string, target: App | FetchHandler): void {
+  addMount(prefix: string, target: App | FetchHandler, core: _AppCore | undefined): void {
     if (
       typeof prefix !== "string" || !prefix.startsWith("/") ||
       (prefix !== "/" && prefix.endsWith("/")) || /[:*]/.test(prefix)
@@ -128,7 +131,7 @@ export class _Registry {
       }
     }
     for (const key of keys) this.#claims.set(key, `the mount at ${prefix}`);
-    this.mounts.push({ prefix, segments: _parseRoutePath(prefix).segments.length, target });
+    this.mounts.push({ prefix, segments: _parseRoutePath(prefix).segments.length, target, core });
   }
 
   addErrorHandler(key: number | ErrorClass, handler: ErrorHandler): void {

@@ -10,7 +10,7 @@ import type { Build, Middleware } from "./build.ts";
 import type { Context, Handler } from "./context.ts";
 import { type RouteDefinition, type RouteLookup, Router } from "./router.ts";
 import { HttpError } from "./http_error.ts";
-import { _catching, type _ErrorResponder } from "./_error_layer.ts";
+import { _catching, type _ErrorResponder, _isThenable } from "./_error_layer.ts";
 import { _describe } from "./_describe.ts";
 import { _withoutBody } from "./_http.ts";
 
@@ -40,11 +40,12 @@ function _routerLayer(compiled: _Compiled, responder: _ErrorResponder): Handler 
       ctx.params = found.params;
       result = found.value(request, ctx);
       if (found.headFromGet) result = _withoutBodyOf(result);
+      // Fast path: a sync Response needs none of resolve()'s checks. Inside the
+      // try, because even `instanceof` throws for a hostile Proxy.
+      if (result instanceof Response) return result;
     } catch (error) {
       return responder.respond(error, request, ctx);
     }
-    // Fast path: a sync Response needs none of resolve()'s checks.
-    if (result instanceof Response) return result;
     return responder.resolve(result, request, ctx, "a route handler");
   };
 }
@@ -52,8 +53,10 @@ function _routerLayer(compiled: _Compiled, responder: _ErrorResponder): Handler 
 /** Drops the body of a `GET` route's result for `HEAD`, sync or async. */
 function _withoutBodyOf(result: unknown): unknown {
   if (result instanceof Response) return _withoutBody(result);
-  if (result instanceof Promise) {
-    return result.then((value) => value instanceof Response ? _withoutBody(value) : value);
+  if (_isThenable(result)) {
+    return Promise.resolve(result).then((value) =>
+      value instanceof Response ? _withoutBody(value) : value
+    );
   }
   return result;
 }

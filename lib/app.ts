@@ -7,19 +7,14 @@
  * @module
  */
 
-import type { Build, Middleware, StartupHook } from "./build.ts";
+import type { Middleware, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { RouteParams } from "./route_params.ts";
-import { _ErrorResponder, type Logger } from "./_error_layer.ts";
-import { _Cleanups, type Cleanup } from "./_cleanups.ts";
-import { _composeStack } from "./_stack.ts";
-import { _mountedContext, _RequestContext } from "./_request_context.ts";
-import type { RouteDefinition } from "./router.ts";
-import { type _Mount, _Registry } from "./_registry.ts";
-import { problemResponse } from "./problem.ts";
-import { _describe } from "./_describe.ts";
-import { _pathOf, _stripSegments } from "./_http.ts";
+import type { Logger } from "./_error_layer.ts";
+import { _AppCore } from "./_app_core.ts";
+import { _RequestContext } from "./_request_context.ts";
+import { _pathOf } from "./_http.ts";
 
 export type { Logger };
 
@@ -56,9 +51,6 @@ export type FetchHandler = (
   // deno-lint-ignore no-explicit-any -- as above
   executionContext?: any,
 ) => Response | Promise<Response>;
-
-/** `open`: registering; `starting`: startup hooks run and may still register; `frozen`: built or building; `closed`. */
-type _Phase = "open" | "starting" | "frozen" | "closed";
 
 /**
  * A web app served by its `fetch`. Register middleware, routes, error
@@ -111,29 +103,8 @@ export class App {
     executionContext?: ExecutionContext,
   ) => Response | Promise<Response>;
 
-  readonly #debug: boolean;
-  readonly #logger: Logger;
-  #registry = new _Registry();
-  #phase: _Phase = "open";
-  /** The built chain; `undefined` until a build succeeds, a 503 once closed. */
-  #chain: Handler | undefined;
-  /** The build in flight or done; cleared when a build fails, so the next call retries. */
-  #building: Promise<Handler> | undefined;
-  #cleanups = new _Cleanups();
-  /** The registrations as they were before the last build, for a mounted app's reset. */
-  #beforeBuild: _Registry | undefined;
-  #closing: Promise<void> | undefined;
-  /** The app this one is mounted in: its error handlers back this app's, and it builds and closes this one. */
-  #parent: App | undefined;
-  /** The error responder of the last successful build; a mounted app falls back to its parent's. */
-  #responder: _ErrorResponder | undefined;
-  #stats: BuildStats = {
-    builds: 0,
-    failures: 0,
-    lastBuildMs: undefined,
-    middleware: 0,
-    routes: 0,
-  };
+  /** The lifecycle: registrations, the build, close. Kept apart so this class is the API. */
+  readonly #core: _AppCore;
 
   /**
    * Makes an app with nothing registered.
@@ -141,29 +112,28 @@ export class App {
    * @param options `debug` and `logger`.
    */
   constructor(options: AppOptions = {}) {
-    this.#debug = options.debug ?? false;
-    this.#logger = options.logger ?? console;
+    const core = this.#core = new _AppCore(this, options.debug ?? false, options.logger ?? console);
     this.fetch = (request, env, executionContext) => {
-      const chain = this.#chain;
-      // Fast path: once built, #chain is the pre-composed stack; no memo, no await.
+      const chain = core.chain;
+      // Fast path: once built, the chain is pre-composed; no memo, no await.
       if (chain !== undefined) {
         return chain(
           request,
           new _RequestContext(this, _pathOf(request.url), env, executionContext),
         );
       }
-      return this.#fetchCold(request, env, executionContext);
+      return core.fetchCold(request, env, executionContext);
     };
   }
 
   /** Whether a build has succeeded and the app is serving. */
   get built(): boolean {
-    return this.#phase === "frozen" && this.#chain !== undefined;
+    return this.#core.phase === "frozen" && this.#core.chain !== undefined;
   }
 
   /** How many builds ran, how long the last took, and what it built. */
   get stats(): BuildStats {
-    return this.#stats;
+    return this.#core.stats;
   }
 
   /**
@@ -185,8 +155,8 @@ export class App {
    * ```
    */
   use(...middleware: Middleware[]): this {
-    this.#assertOpen("add middleware");
-    this.#registry.addMiddleware(middleware);
+    this.#core.assertOpen("add middleware");
+    this.#core.registry.addMiddleware(middleware);
     return this;
   }
 
@@ -211,8 +181,8 @@ export class App {
     handler: Handler<RouteParams<Path>>,
   ): this {
     const methods = typeof method === "string" ? [method] : [...method];
-    this.#assertOpen(`add the route ${methods.join(",")} ${path}`);
-    this.#registry.addRoutes(methods, path, handler as Handler);
+    this.#core.assertOpen(`add the route ${methods.join(",")} ${path}`);
+    this.#core.registry.addRoutes(methods, path, handler as Handler);
     return this;
   }
 
@@ -365,31 +335,7 @@ export class App {
    * ```
    */
   mount(prefix: string, target: App | FetchHandler): this {
-    this.#assertOpen(`mount ${prefix}`);
-    if (target instanceof App) {
-      if (target === this) throw new TypeError("An app cannot be mounted in itself");
-      if (target.#parent !== undefined) {
-        throw new Error(
-          `Cannot mount at ${prefix} an app that is already mounted elsewhere: create one App per mount point`,
-        );
-      }
-      if (target.#phase === "closed") {
-        throw new Error(`Cannot mount at ${prefix} an app that was closed: create a new App`);
-      }
-      if (target.#phase !== "open") {
-        throw new Error(
-          `Cannot mount at ${prefix} an app that has started: mount it before its first request or ready()`,
-        );
-      }
-    } else if (typeof target !== "function") {
-      throw new TypeError(
-        `app.mount() takes an App or a fetch handler (request) => Response, got ${
-          _describe(target)
-        }`,
-      );
-    }
-    this.#registry.addMount(prefix, target);
-    if (target instanceof App) target.#parent = this;
+    this.#core.mount(prefix, target, target instanceof App ? target.#core : undefined);
     return this;
   }
 
@@ -432,8 +378,10 @@ export class App {
    */
   onError(key: number, handler: ErrorHandler<Error>): this;
   onError(key: number | ErrorClass, handler: ErrorHandler<never>): this {
-    this.#assertOpen(`add an error handler for ${typeof key === "number" ? key : key?.name}`);
-    this.#registry.addErrorHandler(key, handler as ErrorHandler);
+    this.#core.assertOpen(
+      `add an error handler for ${typeof key === "number" ? key : key?.name}`,
+    );
+    this.#core.registry.addErrorHandler(key, handler as ErrorHandler);
     return this;
   }
 
@@ -459,8 +407,8 @@ export class App {
    * ```
    */
   onStartup(hook: StartupHook): this {
-    this.#assertOpen("add a startup hook");
-    this.#registry.addStartupHook(hook);
+    this.#core.assertOpen("add a startup hook");
+    this.#core.registry.addStartupHook(hook);
     return this;
   }
 
@@ -481,10 +429,7 @@ export class App {
    * ```
    */
   ready(): Promise<void> {
-    if (this.#closing !== undefined) {
-      return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
-    }
-    return this.#ensureBuilt().then(() => {});
+    return this.#core.ready();
   }
 
   /**
@@ -507,212 +452,11 @@ export class App {
    * ```
    */
   close(): Promise<void> {
-    return this.#closing ??= this.#close();
+    return this.#core.close();
   }
 
   /** Calls {@linkcode App.close}, for `await using app = new App()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-
-  async #close(): Promise<void> {
-    this.#phase = "closed";
-    this.#chain = _closed;
-    await this.#building?.catch(() => {});
-    const errors = await this.#cleanups.run();
-    // Mounted apps close with this one, built or not (a built one was closed by its cleanup already).
-    for (const mount of this.#registry.mounts) {
-      if (mount.target instanceof App) {
-        await mount.target.close().catch((error) => errors.push(error));
-      }
-    }
-    if (errors.length > 0) {
-      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while the app closed`);
-    }
-  }
-
-  #fetchCold(
-    request: Request,
-    env: unknown,
-    executionContext: ExecutionContext | undefined,
-  ): Promise<Response> {
-    return this.#ensureBuilt().then(
-      () => this.fetch(request, env, executionContext),
-      () => _startFailed(),
-    );
-  }
-
-  #ensureBuilt(): Promise<Handler> {
-    if (this.#closing !== undefined) {
-      return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
-    }
-    // The build starts a microtask later so the memo is set before any user
-    // code runs: a startup hook that calls fetch() or ready() shares this
-    // build, and a failure before the first await clears a memo that exists.
-    return this.#building ??= Promise.resolve().then(() => this.#build()).catch((error) => {
-      this.#building = undefined;
-      if (this.#phase !== "closed") this.#phase = "open";
-      throw error;
-    });
-  }
-
-  async #build(): Promise<Handler> {
-    const started = performance.now();
-    const snapshot = this.#beforeBuild = this.#registry.copy();
-    const cleanups = new _Cleanups();
-    const registry = this.#registry;
-    const attempt = this.#stats.builds + 1;
-    this.#stats = { ...this.#stats, builds: attempt };
-    if (this.#phase !== "closed") this.#phase = "starting";
-    try {
-      for (let index = 0; index < registry.startupHooks.length; index++) {
-        const hook = registry.startupHooks[index] as StartupHook;
-        const cleanup: unknown = await hook(this);
-        if (typeof cleanup === "function") cleanups.add(cleanup as Cleanup);
-        else if (cleanup !== undefined) {
-          throw new TypeError(
-            `Startup hook #${index + 1} (${hook.name || "anonymous"}) returned ${
-              _describe(cleanup)
-            }: return nothing, or a cleanup function for close() to run`,
-          );
-        }
-      }
-      if (this.#phase !== "closed") this.#phase = "frozen";
-      const responder = new _ErrorResponder(
-        registry.errorHandlers,
-        () => this.#parent === undefined ? undefined : this.#parent.#responder,
-        this.#debug,
-        this.#logger,
-      );
-      const routes = [...registry.routes];
-      for (const mount of registry.mounts) {
-        routes.push(...await this.#mountRoutes(mount, cleanups));
-      }
-      const build: Build = {
-        app: this,
-        defer: (cleanup) => {
-          if (typeof cleanup !== "function") {
-            throw new TypeError(
-              `build.defer() takes a cleanup function, got ${_describe(cleanup)}`,
-            );
-          }
-          cleanups.add(cleanup);
-        },
-      };
-      const chain = await _composeStack({
-        middleware: registry.middleware,
-        routes,
-        responder,
-        build,
-      });
-      this.#cleanups = cleanups;
-      this.#responder = responder;
-      this.#stats = {
-        ...this.#stats,
-        lastBuildMs: performance.now() - started,
-        middleware: registry.middleware.length,
-        routes: routes.length,
-      };
-      if (this.#phase !== "closed") this.#chain = chain;
-      return chain;
-    } catch (error) {
-      this.#restore(snapshot);
-      this.#stats = { ...this.#stats, failures: this.#stats.failures + 1 };
-      // A mounted app's failure fails its parent's build with the same error: log it once.
-      if (!_reported.has(error as object)) {
-        this.#report(
-          this.#phase === "closed"
-            ? `the build in flight failed while the app was closing (attempt ${attempt})`
-            : `the app failed to build (attempt ${attempt}); requests get 503 until a build succeeds`,
-          error,
-        );
-        if (typeof error === "object" && error !== null) _reported.add(error);
-      }
-      for (const cleanupError of await cleanups.run()) {
-        this.#report("a cleanup threw while undoing a failed build", cleanupError);
-      }
-      throw error;
-    }
-  }
-
-  /** Puts the registrations back as `snapshot` has them, unmounting apps mounted since. */
-  #restore(snapshot: _Registry): void {
-    for (const mount of this.#registry.mounts) {
-      if (mount.target instanceof App && !snapshot.mounts.includes(mount)) {
-        mount.target.#parent = undefined;
-      }
-    }
-    this.#registry = snapshot;
-  }
-
-  async #mountRoutes(mount: _Mount, cleanups: _Cleanups): Promise<RouteDefinition<Handler>[]> {
-    const { prefix, segments, target } = mount;
-    let handler: Handler;
-    if (target instanceof App) {
-      // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
-      cleanups.add(() => this.#phase === "closed" ? target.close() : target.#reset());
-      await target.#ensureBuilt();
-      // Read the child's chain per request, so a child closed on its own answers 503 here too.
-      handler = (request, ctx) =>
-        (target.#chain ?? _closed)(request, _mountedContext(ctx, target, segments));
-    } else {
-      handler = (request, ctx) => {
-        const url = new URL(request.url);
-        url.pathname = _stripSegments(ctx.path, segments);
-        return target(new Request(url, request), ctx.env, ctx.executionContext);
-      };
-    }
-    const base = prefix === "/" ? "" : prefix;
-    return [
-      { method: "*", path: prefix, value: handler },
-      { method: "*", path: `${base}/*`, value: handler },
-    ];
-  }
-
-  /** Undoes a mounted app's build so that its parent's next attempt builds it afresh. */
-  async #reset(): Promise<void> {
-    await this.#building?.catch(() => {});
-    this.#chain = undefined;
-    this.#building = undefined;
-    this.#responder = undefined;
-    if (this.#beforeBuild !== undefined) this.#restore(this.#beforeBuild);
-    if (this.#phase !== "closed") this.#phase = "open";
-    const errors = await this.#cleanups.run();
-    if (errors.length > 0) {
-      throw new AggregateError(
-        errors,
-        `${errors.length} cleanup(s) threw while a mounted app reset`,
-      );
-    }
-  }
-
-  #assertOpen(action: string): void {
-    if (this.#phase === "open" || this.#phase === "starting") return;
-    if (this.#phase === "closed") {
-      throw new Error(`Cannot ${action}: the app was closed; create a new App`);
-    }
-    throw new Error(
-      `Cannot ${action} after the app has started: register it before the first request or ` +
-        `app.ready(), or in a startup hook (app.onStartup)`,
-    );
-  }
-
-  #report(what: string, error: unknown): void {
-    try {
-      this.#logger.error(`latch: ${what}`, error);
-    } catch {
-      // A logger that throws must not break the build's error path.
-    }
-  }
-}
-
-/** Build errors already logged, so a mounted app's failure is not logged again by its parent. */
-const _reported = new WeakSet<object>();
-
-function _closed(): Response {
-  return problemResponse(503, { detail: "The app has shut down" });
-}
-
-function _startFailed(): Response {
-  return problemResponse(503, { detail: "The app could not start; retry the request later" });
 }

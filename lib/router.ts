@@ -170,10 +170,14 @@ export class Router<T> {
    * @param routes Every route, in registration order. Two routes with the same method and the same shape throw.
    */
   constructor(routes: Iterable<RouteDefinition<T>>) {
-    for (const route of routes) this.#add(route);
+    const staticTables = new Map<string, Map<string, _Entry<T>>>();
+    for (const route of routes) this.#add(route, staticTables);
+    // Filled once every route is in: a table may gain methods from a later route
+    // spelled differently (`/a` and `/%61` share one).
+    for (const [path, table] of staticTables) this.#statics.set(path, _staticLookups(table));
   }
 
-  #add(route: RouteDefinition<T>): void {
+  #add(route: RouteDefinition<T>, staticTables: Map<string, Map<string, _Entry<T>>>): void {
     const parsed = _parseRoutePath(route.path);
     let node = this.#root;
     for (const segment of parsed.segments) {
@@ -194,9 +198,7 @@ export class Router<T> {
       );
     }
     table.set(route.method, { value: route.value, names: parsed.names });
-    if (!parsed.wildcard && parsed.names.length === 0 && !route.path.includes("%")) {
-      this.#statics.set(route.path, _staticLookups(table));
-    }
+    if (!parsed.wildcard && parsed.names.length === 0) staticTables.set(route.path, table);
   }
 
   /**
@@ -262,7 +264,8 @@ export class Router<T> {
         if (found !== undefined) return found;
       }
     }
-    if (node.wildcard !== undefined && index < segments.length) {
+    // A wildcard takes one segment or more; the root path "/" counts as one empty segment.
+    if (node.wildcard !== undefined && (index < segments.length || segments.length === 0)) {
       captured.push(segments.slice(index).join("/"));
       const found = _pick(node.wildcard, method, captured, allow);
       captured.pop();

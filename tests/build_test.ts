@@ -467,22 +467,39 @@ test("App refuses a startup hook that returns something other than a cleanup", a
   );
 });
 
-test("App shares its build with a startup hook that calls fetch() or ready() without awaiting", async () => {
-  let factoryCalls = 0;
-  let fromHook: Promise<Response> | undefined;
-  let readyFromHook: Promise<void> | undefined;
-  const app = new App().onStartup((app) => {
-    fromHook = Promise.resolve(app.fetch(new Request("http://localhost/")));
-    readyFromHook = app.ready();
-  }).use((next) => {
-    factoryCalls++;
-    return next;
+test("App refuses a startup hook that waits on its own build, instead of hanging", async () => {
+  const logger = recordingLogger();
+  const seen: unknown[] = [];
+  // Each call is made in the hook's synchronous part, where it can be told apart
+  // from a request arriving from outside; the README says a hook must not await them.
+  const app = new App({ logger }).onStartup(async (app) => {
+    const ready = app.ready();
+    const fetched = app.fetch(new Request("http://localhost/"));
+    const closing = app.close();
+    await ready.catch((error: Error) => seen.push(error.message));
+    seen.push((await fetched).status);
+    await closing.catch((error: Error) => seen.push(error.message));
   }).get("/", ok);
   await app.ready();
-  await readyFromHook;
-  assert.equal((await fromHook!).status, 200);
-  assert.equal(factoryCalls, 1);
+  const refusal =
+    /was called from a startup hook while this app is building: the build waits for the hook, so awaiting it would never end/;
+  assert.match(String(seen[0]), refusal);
+  assert.equal(seen[1], 503);
+  assert.match(String(seen[2]), refusal);
+  assert.equal((await request(app, "/")).status, 200, "the build went on and serves");
   assert.equal(app.stats.builds, 1);
+  assert.match(logger.entries[0]!.message, refusal);
+});
+
+test("App refuses a mounted app's startup hook that waits on its parent's build", async () => {
+  let refused: unknown;
+  const parent = new App();
+  const child = new App().onStartup(async () => {
+    await parent.ready().catch((error) => (refused = error));
+  });
+  parent.mount("/c", child);
+  await parent.ready();
+  assert.match(String(refused), /called from a startup hook while this app is building/);
 });
 
 test("App reopens registration after a failed build, so the retry can take a fix", async () => {
@@ -519,4 +536,53 @@ test("App finishes a failed build's clean-up and rejects with its error when the
   assert.equal(response.status, 503);
   assert.equal((await response.json()).detail, "The app could not start; retry the request later");
   assert.deepEqual(cleaned, ["pool", "pool"]);
+});
+
+test("App runs at once a cleanup deferred after the app closed, instead of leaking it", async () => {
+  const logger = recordingLogger();
+  let deferLater: ((cleanup: () => void) => void) | undefined;
+  const cleaned: string[] = [];
+  const app = new App({ logger }).use((next, build) => {
+    deferLater = (cleanup) => build.defer(cleanup);
+    return next;
+  });
+  await app.ready();
+  await app.close();
+  deferLater!(() => {
+    cleaned.push("late");
+  });
+  assert.deepEqual(cleaned, ["late"]);
+  deferLater!(() => {
+    throw new Error("late cleanup broke");
+  });
+  await settle();
+  assert.match(logger.entries[0]!.message, /a cleanup deferred after its build ended threw/);
+});
+
+test("App logs every failed attempt, even when each throws the same error object", async () => {
+  const logger = recordingLogger();
+  const sameError = new Error("still down");
+  const app = new App({ logger }).use(() => {
+    throw sameError;
+  });
+  for (let attempt = 0; attempt < 3; attempt++) await assert.rejects(app.ready());
+  assert.equal(logger.entries.length, 3);
+});
+
+test("App.close() in the same tick as the first request stops the build before it opens anything", async () => {
+  const calls = { hooks: 0, factories: 0 };
+  const logger = recordingLogger();
+  const app = new App({ logger }).onStartup(() => {
+    calls.hooks++;
+  }).use((next) => {
+    calls.factories++;
+    return next;
+  });
+  const pending = request(app, "/");
+  await app.close();
+  const response = await pending;
+  assert.equal(response.status, 503);
+  assert.equal((await response.json()).detail, "The app has shut down");
+  assert.deepEqual(calls, { hooks: 0, factories: 0 });
+  assert.equal(logger.entries.length, 0, "a build that close() overtook is not a failure");
 });

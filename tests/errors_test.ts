@@ -326,3 +326,61 @@ test("App accepts a thenable that is not a Promise from a handler", async () => 
     }) as unknown as Response);
   assert.equal(await (await request(app, "/")).text(), "from a thenable");
 });
+
+test("App answers 500, never throws, when a handler or middleware returns a hostile Proxy", async () => {
+  const rejections = watchUnhandledRejections();
+  const hostile = new Proxy({}, {
+    getPrototypeOf() {
+      throw new Error("trap: getPrototypeOf");
+    },
+    get() {
+      throw new Error("trap: get");
+    },
+  });
+  const app = new App({ logger: recordingLogger() })
+    .use((next) => (request, ctx) =>
+      new URL(request.url).pathname === "/from-middleware"
+        ? hostile as Response
+        : next(request, ctx)
+    )
+    .get("/sync", () => hostile as Response)
+    .get("/async", () => Promise.resolve(hostile as Response))
+    .get("/from-middleware", () => new Response());
+  for (const path of ["/sync", "/async", "/from-middleware"]) {
+    let response: Response | undefined;
+    assert.doesNotThrow(() => {
+      void Promise.resolve(app.fetch(new Request(`http://localhost${path}`))).then((value) =>
+        response = value
+      );
+    });
+    await settle();
+    assert.equal(response?.status, 500, path);
+  }
+  rejections.stop();
+  assert.equal(rejections.count(), 0);
+});
+
+test("App answers with the error's own default when an error handler returns no Response", async () => {
+  const logger = recordingLogger();
+  const app = new App({ logger }).onError(404, (() => undefined) as never);
+  const response = await request(app, "/nowhere");
+  assert.equal(response.status, 404);
+  assert.match(
+    logger.entries[0]!.message,
+    /an error handler returned undefined instead of a Response/,
+  );
+});
+
+test("App skips a prototype whose constructor getter throws when looking up error handlers", async () => {
+  class Unlucky extends HttpError {}
+  Object.defineProperty(Unlucky.prototype, "constructor", {
+    get() {
+      throw new Error("no constructor");
+    },
+  });
+  const app = new App({ logger: recordingLogger() }).onError(Error, () => new Response("by Error"))
+    .get("/", () => {
+      throw new Unlucky(401);
+    });
+  assert.equal(await (await request(app, "/")).text(), "by Error");
+});

@@ -63,3 +63,12 @@ test("Router lists allowed methods sorted, whatever the registration order", () 
   assert.ok(found.status === 405);
   assert.deepEqual(found.allow, ["GET", "HEAD", "POST"]);
 });
+
+test("Router answers a static path the same whichever way the request spells it", () => {
+  const router = new Router([route("*", "/a"), route("GET", "/%61")]);
+  for (const path of ["/a", "/%61"]) {
+    const found = router.match("GET", path);
+    assert.ok(found.status === 200, path);
+    assert.equal(found.value, "GET /%61", path);
+  }
+});

@@ -386,18 +386,17 @@ test("App.mount() answers 503 under the prefix once the mounted app is closed on
   assert.equal((await request(app, "/")).status, 200);
 });
 
-test("App.mount() does not build a mounted app that was closed before the parent's first build", async () => {
+test("App.mount() answers 503 under the prefix of an app closed before the parent's first build", async () => {
   let childFactories = 0;
   const child = new App().use((next) => {
     childFactories++;
     return next;
   });
-  const logger = recordingLogger();
-  const app = new App({ logger }).mount("/c", child);
+  const app = new App().get("/", text("parent")).mount("/c", child);
   await child.close();
   assert.equal((await request(app, "/c")).status, 503);
+  assert.equal((await request(app, "/")).status, 200, "the rest of the parent serves");
   assert.equal(childFactories, 0);
-  assert.match(String(logger.entries[0]?.error), /Cannot build an app that was closed/);
 });
 
 test("App.mount() logs a mounted app's failed build once, not again for the parent", async () => {
@@ -425,4 +424,50 @@ test("App.mount() leaves a mounted app unbuilt after the parent's build fails", 
   }).mount("/c", child);
   await assert.rejects(app.ready());
   assert.equal(child.built, false);
+});
+
+test("App.mount() retries cleanly after a parent's startup hook registered on the child and the build failed", async () => {
+  let attempts = 0;
+  const child = new App();
+  const app = new App({ logger: recordingLogger() }).mount("/c", child).onStartup(() => {
+    child.get("/users", text("users"));
+    if (++attempts === 1) throw new Error("transient");
+  });
+  await assert.rejects(app.ready(), /transient/);
+  await app.ready();
+  assert.equal(await (await request(app, "/c/users")).text(), "users");
+});
+
+test("App.close() reports a mounted app's cleanup error once", async () => {
+  const child = new App().use((next, build) => {
+    build.defer(() => {
+      throw new Error("child pool");
+    });
+    return next;
+  });
+  const app = new App().mount("/c", child);
+  await app.ready();
+  await assert.rejects(app.close(), (error) => {
+    assert.ok(error instanceof AggregateError);
+    assert.equal(error.errors.length, 1);
+    return true;
+  });
+});
+
+test("App matches a root wildcard at the root path", async () => {
+  const app = new App().get("/*", (_request, ctx) => new Response(`rest "${ctx.params["*"]}"`));
+  assert.equal(await (await request(app, "/")).text(), 'rest ""');
+  assert.equal(await (await request(app, "/a/b")).text(), 'rest "a/b"');
+});
+
+test("App strips the body of HEAD from a GET handler that returns a thenable", async () => {
+  const app = new App().get("/", () =>
+    ({
+      then(resolve: (response: Response) => void) {
+        resolve(new Response("BODY"));
+      },
+    }) as unknown as Response);
+  const response = await request(app, "/", { method: "HEAD" });
+  assert.equal(response.status, 200);
+  assert.equal(response.body, null);
 });

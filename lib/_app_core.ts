@@ -1,0 +1,376 @@
+/**
+ * The lifecycle behind an `App`: registration state, the one memoized build,
+ * its undo when it fails, and `close()`. `App` holds the public API and its
+ * documentation; this holds the state machine, so the two can be read apart.
+ *
+ * Phases: `open` (registering) → `starting` (startup hooks run and may still
+ * register) → `frozen` (building or built) → `closed`. A failed build goes
+ * back to `open`.
+ *
+ * @module
+ */
+
+import type { App, BuildStats, FetchHandler } from "./app.ts";
+import type { Build, StartupHook } from "./build.ts";
+import type { ExecutionContext, Handler } from "./context.ts";
+import type { RouteDefinition } from "./router.ts";
+import { _ErrorResponder, type Logger } from "./_error_layer.ts";
+import { _Cleanups, type Cleanup } from "./_cleanups.ts";
+import { _composeStack } from "./_stack.ts";
+import { _mountedContext } from "./_request_context.ts";
+import { type _Mount, _Registry } from "./_registry.ts";
+import { problemResponse } from "./problem.ts";
+import { _describe } from "./_describe.ts";
+import { _stripSegments } from "./_http.ts";
+
+type _Phase = "open" | "starting" | "frozen" | "closed";
+
+/** The app whose startup hook is running its synchronous part right now, to catch a hook that waits on its own build. */
+let _runningHook: _AppCore | undefined;
+
+/** Thrown inside a build that `close()` overtook: it stops the build without logging a failure. */
+class _Overtaken extends Error {}
+
+/** The answer once an app is closed. */
+export function _closed(): Response {
+  return problemResponse(503, { detail: "The app has shut down" });
+}
+
+function _startFailed(): Response {
+  return problemResponse(503, { detail: "The app could not start; retry the request later" });
+}
+
+/** One app's lifecycle state. Public fields are read by `App` and by the cores of mounted apps. */
+export class _AppCore {
+  readonly app: App;
+  readonly #debug: boolean;
+  readonly #logger: Logger;
+  registry: _Registry = new _Registry();
+  phase: _Phase = "open";
+  /** The built chain; `undefined` until a build succeeds, a 503 once closed. Read per request. */
+  chain: Handler | undefined;
+  /** The build in flight or done; cleared when a build fails, so the next call retries. */
+  #building: Promise<Handler> | undefined;
+  /** Whether a build is running now (not just memoized). */
+  #inFlight = false;
+  #cleanups: _Cleanups;
+  /** The registrations before this app's last build, for a reset by its parent. */
+  #beforeBuild: _Registry | undefined;
+  closing: Promise<void> | undefined;
+  /** The core of the app this one is mounted in. */
+  parent: _AppCore | undefined;
+  /** The error responder of the last successful build; mounted apps fall back to it. */
+  #responder: _ErrorResponder | undefined;
+  stats: BuildStats = { builds: 0, failures: 0, lastBuildMs: undefined, middleware: 0, routes: 0 };
+
+  constructor(app: App, debug: boolean, logger: Logger) {
+    this.app = app;
+    this.#debug = debug;
+    this.#logger = logger;
+    this.#cleanups = this.#newCleanups();
+  }
+
+  /** Throws, saying what to do, unless registration is open. */
+  assertOpen(action: string): void {
+    if (this.phase === "open" || this.phase === "starting") return;
+    if (this.phase === "closed") {
+      throw new Error(`Cannot ${action}: the app was closed; create a new App`);
+    }
+    throw new Error(
+      `Cannot ${action} after the app has started: register it before the first request or ` +
+        `app.ready(), or in a startup hook (app.onStartup)`,
+    );
+  }
+
+  /** Registers a mount; `child` is the core of a mounted `App`. */
+  mount(prefix: string, target: App | FetchHandler, child: _AppCore | undefined): void {
+    this.assertOpen(`mount ${prefix}`);
+    if (child !== undefined) {
+      if (child === this) throw new TypeError("An app cannot be mounted in itself");
+      const problem = child.parent !== undefined
+        ? "that is already mounted elsewhere: create one App per mount point"
+        : child.phase === "closed"
+        ? "that was closed: create a new App"
+        : child.phase !== "open"
+        ? "that has started: mount it before its first request or ready()"
+        : undefined;
+      if (problem !== undefined) throw new Error(`Cannot mount at ${prefix} an app ${problem}`);
+    } else if (typeof target !== "function") {
+      throw new TypeError(
+        `app.mount() takes an App or a fetch handler (request) => Response, got ${
+          _describe(target)
+        }`,
+      );
+    }
+    this.registry.addMount(prefix, target, child);
+    if (child !== undefined) child.parent = this;
+  }
+
+  /** Answers a request that arrived before the app was built. */
+  fetchCold(
+    request: Request,
+    env: unknown,
+    executionContext: ExecutionContext | undefined,
+  ): Promise<Response> {
+    return this.#ensureBuilt().then(
+      () => this.app.fetch(request, env, executionContext),
+      () => this.closing === undefined ? _startFailed() : _closed(),
+    );
+  }
+
+  ready(): Promise<void> {
+    return this.#ensureBuilt().then(() => {});
+  }
+
+  close(): Promise<void> {
+    const selfWait = this.#waitsOnItself("app.close()");
+    if (selfWait !== undefined) return Promise.reject(selfWait);
+    return this.closing ??= this.#close();
+  }
+
+  async #close(): Promise<void> {
+    this.phase = "closed";
+    this.chain = _closed;
+    await this.#building?.catch(() => {});
+    const errors = await this.#cleanups.run();
+    // Mounted apps close with this one, built or not; a built one was closed by its cleanup already.
+    for (const mount of this.registry.mounts) {
+      if (mount.core !== undefined && mount.core.closing === undefined) {
+        await mount.core.close().catch((error) => errors.push(error));
+      }
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while the app closed`);
+    }
+  }
+
+  /** The error for a startup hook that calls `what` on the app it is building, or `undefined`. */
+  #waitsOnItself(what: string): Error | undefined {
+    if (!this.#inFlight) return undefined;
+    for (let core = _runningHook; core !== undefined; core = core.parent) {
+      if (core === this) {
+        return new Error(
+          `${what} was called from a startup hook while this app is building: the build waits ` +
+            `for the hook, so awaiting it would never end; register what you need in the hook, ` +
+            `and do work that needs the built app after app.ready() resolves`,
+        );
+      }
+    }
+    return undefined;
+  }
+
+  ensureBuilt(): Promise<Handler> {
+    return this.#ensureBuilt();
+  }
+
+  #ensureBuilt(): Promise<Handler> {
+    if (this.closing !== undefined) {
+      return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
+    }
+    const selfWait = this.#waitsOnItself("app.ready() or app.fetch()");
+    if (selfWait !== undefined) {
+      this.#report(selfWait.message);
+      return Promise.reject(selfWait);
+    }
+    // The build starts a microtask later so the memo is set before any user
+    // code runs, and a failure before its first await clears a memo that exists.
+    return this.#building ??= Promise.resolve().then(() => this.#build()).then(
+      (chain) => {
+        this.#inFlight = false;
+        return chain;
+      },
+      (error) => {
+        this.#inFlight = false;
+        this.#building = undefined;
+        if (this.phase !== "closed") this.phase = "open";
+        throw error;
+      },
+    );
+  }
+
+  /** Stops a build that `close()` overtook, before it opens anything more. */
+  #checkNotClosed(): void {
+    if (this.phase === "closed") throw new _Overtaken("The app was closed during its build");
+  }
+
+  async #build(): Promise<Handler> {
+    this.#inFlight = true;
+    const started = performance.now();
+    // Mounted apps' registrations are kept too: a hook here may register on them.
+    const before = this.#snapshotTree(new Map());
+    this.#beforeBuild = before.get(this);
+    const cleanups = this.#newCleanups();
+    const registry = this.registry;
+    const attempt = this.stats.builds + 1;
+    this.stats = { ...this.stats, builds: attempt };
+    let childFailed = false;
+    try {
+      this.#checkNotClosed();
+      this.phase = "starting";
+      for (let index = 0; index < registry.startupHooks.length; index++) {
+        const hook = registry.startupHooks[index] as StartupHook;
+        const cleanup = await this.#runHook(hook);
+        if (typeof cleanup === "function") cleanups.add(cleanup as Cleanup);
+        else if (cleanup !== undefined) {
+          throw new TypeError(
+            `Startup hook #${index + 1} (${hook.name || "anonymous"}) returned ${
+              _describe(cleanup)
+            }: return nothing, or a cleanup function for close() to run`,
+          );
+        }
+        this.#checkNotClosed();
+      }
+      this.phase = "frozen";
+      const responder = new _ErrorResponder(
+        registry.errorHandlers,
+        () => this.parent === undefined ? undefined : this.parent.#responder,
+        this.#debug,
+        this.#logger,
+      );
+      const routes = [...registry.routes];
+      for (const mount of registry.mounts) {
+        try {
+          routes.push(...await this.#mountRoutes(mount, cleanups));
+        } catch (error) {
+          childFailed = true;
+          throw error;
+        }
+      }
+      this.#checkNotClosed();
+      const build: Build = {
+        app: this.app,
+        defer: (cleanup) => {
+          if (typeof cleanup !== "function") {
+            throw new TypeError(
+              `build.defer() takes a cleanup function, got ${_describe(cleanup)}`,
+            );
+          }
+          cleanups.add(cleanup);
+        },
+      };
+      const chain = await _composeStack({
+        middleware: registry.middleware,
+        routes,
+        responder,
+        build,
+      });
+      this.#cleanups = cleanups;
+      this.#responder = responder;
+      this.stats = {
+        ...this.stats,
+        lastBuildMs: performance.now() - started,
+        middleware: registry.middleware.length,
+        routes: routes.length,
+      };
+      if (this.closing === undefined) this.chain = chain;
+      return chain;
+    } catch (error) {
+      this.stats = { ...this.stats, failures: this.stats.failures + 1 };
+      // A mounted app that failed has logged its own error; a build close() overtook is no failure.
+      if (!childFailed && !(error instanceof _Overtaken)) {
+        this.#report(
+          this.phase === "closed"
+            ? `the build in flight failed while the app was closing (attempt ${attempt})`
+            : `the app failed to build (attempt ${attempt}); requests get 503 until a build succeeds`,
+          error,
+        );
+      }
+      for (const cleanupError of await cleanups.run()) {
+        this.#report("a cleanup threw while undoing a failed build", cleanupError);
+      }
+      // After the cleanups, which reset mounted apps: put every registry back as it was.
+      for (const [core, snapshot] of before) core.#restore(snapshot);
+      throw error;
+    }
+  }
+
+  /** Calls a startup hook, marking its synchronous part so a call back into this app's build is caught. */
+  #runHook(hook: StartupHook): Promise<unknown> | unknown {
+    const previous = _runningHook;
+    _runningHook = this;
+    try {
+      return hook(this.app);
+    } finally {
+      _runningHook = previous;
+    }
+  }
+
+  /** Copies of this app's registrations and those of every app mounted below it. */
+  #snapshotTree(into: Map<_AppCore, _Registry>): Map<_AppCore, _Registry> {
+    into.set(this, this.registry.copy());
+    for (const mount of this.registry.mounts) {
+      if (mount.core !== undefined) mount.core.#snapshotTree(into);
+    }
+    return into;
+  }
+
+  /** Puts the registrations back as `snapshot` has them, unmounting apps mounted since. */
+  #restore(snapshot: _Registry): void {
+    for (const mount of this.registry.mounts) {
+      if (mount.core !== undefined && !snapshot.mounts.includes(mount)) {
+        mount.core.parent = undefined;
+      }
+    }
+    this.registry = snapshot;
+  }
+
+  async #mountRoutes(mount: _Mount, cleanups: _Cleanups): Promise<RouteDefinition<Handler>[]> {
+    const { prefix, segments, target, core: child } = mount;
+    let handler: Handler;
+    if (child !== undefined) {
+      if (child.closing === undefined) {
+        // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
+        cleanups.add(() => this.phase === "closed" ? child.close() : child.#reset());
+        await child.#ensureBuilt();
+      }
+      // The child's chain is read per request, so a child closed on its own answers 503 here.
+      handler = (request, ctx) =>
+        (child.chain ?? _closed)(request, _mountedContext(ctx, child.app, segments));
+    } else {
+      const forward = target as FetchHandler;
+      handler = (request, ctx) => {
+        const url = new URL(request.url);
+        url.pathname = _stripSegments(ctx.path, segments);
+        return forward(new Request(url, request), ctx.env, ctx.executionContext);
+      };
+    }
+    const base = prefix === "/" ? "" : prefix;
+    return [
+      { method: "*", path: prefix, value: handler },
+      { method: "*", path: `${base}/*`, value: handler },
+    ];
+  }
+
+  /** Undoes a mounted app's build so that its parent's next attempt builds it afresh. */
+  async #reset(): Promise<void> {
+    await this.#building?.catch(() => {});
+    this.#building = undefined;
+    this.#responder = undefined;
+    if (this.phase !== "closed") {
+      this.chain = undefined;
+      this.phase = "open";
+      if (this.#beforeBuild !== undefined) this.#restore(this.#beforeBuild);
+    }
+    const errors = await this.#cleanups.run();
+    if (errors.length > 0) {
+      throw new AggregateError(
+        errors,
+        `${errors.length} cleanup(s) threw while a mounted app reset`,
+      );
+    }
+  }
+
+  #newCleanups(): _Cleanups {
+    return new _Cleanups((error) =>
+      this.#report("a cleanup deferred after its build ended threw", error)
+    );
+  }
+
+  #report(what: string, error?: unknown): void {
+    try {
+      this.#logger.error(`latch: ${what}`, error);
+    } catch {
+      // A logger that throws must not break the build's error path.
+    }
+  }
+}
