@@ -17,13 +17,13 @@ export function _pathOf(url: string): string {
     : url.indexOf("://") + 3;
   const start = url.indexOf("/", afterScheme);
   if (start === -1) return "/";
-  // Native searches beat a character loop; a fragment can only follow the query.
-  let end = url.indexOf("?", start);
-  if (end === -1) {
-    end = url.indexOf("#", start);
-    if (end === -1) return url.slice(start);
+  // A loop beats two native searches on the short paths of most requests (and
+  // the root); Hono's getPath does the same.
+  for (let index = start + 1; index < url.length; index++) {
+    const code = url.charCodeAt(index);
+    if (code === 63 /* ? */ || code === 35 /* # */) return url.slice(start, index);
   }
-  return url.slice(start, end);
+  return url.slice(start);
 }
 
 /**
