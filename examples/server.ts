@@ -1,6 +1,6 @@
 /**
  * Serves the example app on Deno or Bun, on 127.0.0.1 (set `HOST` and `PORT`
- * to change it), and closes it on Ctrl-C so its cleanups run.
+ * to change it), and closes it on Ctrl-C or SIGTERM so its cleanups run.
  *
  *     npm start                      # Deno
  *     node_modules/.bin/bun examples/server.ts
@@ -36,8 +36,11 @@ if (bun !== undefined) {
   stop = () => server.shutdown();
 }
 
-process.once("SIGINT", async () => {
+// Stop accepting and finish the requests in flight, then run the app's cleanups.
+const shutdown = async () => {
   await stop();
   await app.close();
   process.exit(0);
-});
+};
+process.once("SIGINT", shutdown);
+process.once("SIGTERM", shutdown);

@@ -159,10 +159,6 @@ export class _AppCore {
     return undefined;
   }
 
-  ensureBuilt(): Promise<Handler> {
-    return this.#ensureBuilt();
-  }
-
   #ensureBuilt(): Promise<Handler> {
     if (this.closing !== undefined) {
       return Promise.reject(new Error("Cannot build an app that was closed: create a new App"));
