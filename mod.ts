@@ -43,7 +43,14 @@ export {
   type Logger,
 } from "./lib/app.ts";
 export type { Build, Cleanup, Middleware, StartupHook } from "./lib/build.ts";
-export type { Context, ExecutionContext, Handler } from "./lib/context.ts";
+export type {
+  AppTypes,
+  Context,
+  EnvOf,
+  ExecutionContext,
+  Handler,
+  StateOf,
+} from "./lib/context.ts";
 export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";
 export { HttpError, type HttpErrorInit } from "./lib/http_error.ts";
 export { type ProblemInit, problemResponse } from "./lib/problem.ts";

@@ -34,7 +34,7 @@ export async function openStore(): Promise<NoteStore> {
 }
 
 /** The app; build it with `app.ready()` or by sending it a request. */
-export const app = new App({ debug: false });
+export const app = new App<{ state: { store: NoteStore } }>({ debug: false });
 
 app.onStartup(() => {
   const started = Date.now();
@@ -44,8 +44,10 @@ app.onStartup(() => {
 app.use((next) => async (request, ctx) => {
   const started = performance.now();
   const response = await next(request, ctx);
-  response.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
-  return response;
+  // A copy, since some responses (Response.redirect(), fetch()'s) have immutable headers.
+  const timed = new Response(response.body, response);
+  timed.headers.set("server-timing", `app;dur=${(performance.now() - started).toFixed(2)}`);
+  return timed;
 });
 
 app.use(async (next, build) => {
@@ -57,18 +59,16 @@ app.use(async (next, build) => {
   };
 });
 
-const storeOf = (state: Record<string, unknown>) => state.store as NoteStore;
-
 app.get("/", () =>
   Response.json({
     name: "latch example",
     routes: ["GET /notes", "GET /notes/:id", "POST /notes"],
   }));
 
-app.get("/notes", (_request, ctx) => Response.json(storeOf(ctx.state).list()));
+app.get("/notes", (_request, ctx) => Response.json(ctx.state.store.list()));
 
 app.get("/notes/:id", (_request, ctx) => {
-  const text = storeOf(ctx.state).get(ctx.params.id);
+  const text = ctx.state.store.get(ctx.params.id);
   if (text === undefined) throw new HttpError(404, `No note ${ctx.params.id}`);
   return Response.json({ id: ctx.params.id, text });
 });
@@ -78,7 +78,7 @@ app.post("/notes", async (request, ctx) => {
   if (typeof body?.text !== "string" || body.text === "") {
     throw new HttpError(400, 'Send JSON like {"text": "…"}');
   }
-  const id = storeOf(ctx.state).add(body.text);
+  const id = ctx.state.store.add(body.text);
   return Response.json({ id, text: body.text }, {
     status: 201,
     headers: { location: `/notes/${id}` },

@@ -10,12 +10,12 @@
  * @module
  */
 
-import type { App, BuildStats, FetchHandler } from "./app.ts";
-import type { Build, StartupHook } from "./build.ts";
+import type { App, BuildStats, FetchHandler, Logger } from "./app.ts";
+import type { Build, Cleanup, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { RouteDefinition } from "./router.ts";
-import { _ErrorResponder, type Logger } from "./_error_layer.ts";
-import { _Cleanups, type Cleanup } from "./_cleanups.ts";
+import { _ErrorResponder } from "./_error_layer.ts";
+import { _Cleanups } from "./_cleanups.ts";
 import { _composeStack } from "./_stack.ts";
 import { _mountedContext } from "./_request_context.ts";
 import { type _Mount, _Registry } from "./_registry.ts";
@@ -256,7 +256,7 @@ export class _AppCore {
         ...this.stats,
         lastBuildMs: performance.now() - started,
         middleware: registry.middleware.length,
-        routes: routes.length,
+        routes: registry.routes.length + registry.mounts.length,
       };
       if (this.closing === undefined) this.chain = chain;
       return chain;

@@ -5,8 +5,7 @@
  * @module
  */
 
-/** A cleanup: what `build.defer()` takes and what a startup hook may return. */
-export type Cleanup = () => unknown;
+import type { Cleanup } from "./build.ts";
 
 /** Cleanups registered by one build, run when that build fails or the app closes. */
 export class _Cleanups {

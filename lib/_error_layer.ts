@@ -6,18 +6,13 @@
  * @module
  */
 
+import type { Logger } from "./app.ts";
 import type { Context, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import { HttpError } from "./http_error.ts";
 import { problemResponse } from "./problem.ts";
 import { _describe, _safeString } from "./_describe.ts";
 import { _pathOf, _withoutBody } from "./_http.ts";
-
-/** Where latch reports errors nobody handled. `console` fits. */
-export interface Logger {
-  /** Reports an error; `message` names the request or the build it came from. */
-  error(message: string, error?: unknown): void;
-}
 
 /** What `onError` is keyed by: a status or an `Error` class. */
 export type _ErrorKey = number | ErrorClass;

@@ -13,6 +13,7 @@ import { HttpError } from "./http_error.ts";
 import { _catching, type _ErrorResponder, _isThenable } from "./_error_layer.ts";
 import { _describe } from "./_describe.ts";
 import { _withoutBody } from "./_http.ts";
+import type { _RequestContext } from "./_request_context.ts";
 
 /** The method list that `OPTIONS` and 405 answer with. */
 function _allowHeader(allow: readonly string[]): string {
@@ -37,7 +38,8 @@ function _routerLayer(compiled: _Compiled, responder: _ErrorResponder): Handler 
       const method = request.method;
       const found = (compiled.router as Router<Handler>).match(method, ctx.path);
       if (found.status !== 200) return _unrouted(found, method, ctx, request, responder);
-      ctx.params = found.params;
+      // Every context is a _RequestContext, whose params the router layer alone sets.
+      (ctx as _RequestContext).params = found.params;
       result = found.value(request, ctx);
       if (found.headFromGet) result = _withoutBodyOf(result);
       // Fast path: a sync Response needs none of resolve()'s checks. Inside the

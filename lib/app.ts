@@ -8,17 +8,44 @@
  */
 
 import type { Middleware, StartupHook } from "./build.ts";
-import type { ExecutionContext, Handler } from "./context.ts";
+import type { AppTypes, Context, ExecutionContext, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
+import type { HttpError } from "./http_error.ts";
 import type { RouteParams } from "./route_params.ts";
-import type { Logger } from "./_error_layer.ts";
 import { _AppCore } from "./_app_core.ts";
 import { _RequestContext } from "./_request_context.ts";
 import { _pathOf } from "./_http.ts";
 
-export type { Logger };
+/**
+ * Where latch reports what nobody handled: unhandled errors and failed builds.
+ * `console` fits, and so does any structured logger with an `error` method.
+ *
+ * @example Send reports to a JSON log
+ * ```ts
+ * import { App, type Logger } from "@latch/latch";
+ *
+ * const logger: Logger = {
+ *   error: (message, error) => console.error(JSON.stringify({ message, error: String(error) })),
+ * };
+ * new App({ logger });
+ * ```
+ */
+export interface Logger {
+  /** Reports an error; `message` names the request or the build it came from. */
+  error(message: string, error?: unknown): void;
+}
 
-/** Options for {@linkcode App}. */
+/**
+ * Options for {@linkcode App}.
+ *
+ * @example
+ * ```ts
+ * import { App, type AppOptions } from "@latch/latch";
+ *
+ * const options: AppOptions = { debug: true, logger: console };
+ * new App(options);
+ * ```
+ */
 export interface AppOptions {
   /** Put error messages and stack traces in 500 responses. Never in production. Defaults to `false`. */
   debug?: boolean;
@@ -26,7 +53,22 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-/** What an app tells about its builds, for logs and benchmarks. */
+/**
+ * What an app tells about its builds, for logs and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { App } from "@latch/latch";
+ * import assert from "node:assert/strict";
+ *
+ * const app = new App().get("/", () => new Response("ok"));
+ * await app.ready();
+ * const { builds, lastBuildMs, routes } = app.stats;
+ * assert.equal(builds, 1);
+ * assert.equal(routes, 1);
+ * assert.ok(lastBuildMs !== undefined);
+ * ```
+ */
 export interface BuildStats {
   /** Builds started, failed ones included. */
   readonly builds: number;
@@ -36,13 +78,21 @@ export interface BuildStats {
   readonly lastBuildMs: number | undefined;
   /** Middleware in the built stack. */
   readonly middleware: number;
-  /** Routes in the built router, mounts included. */
+  /** Routes in the built router; a mount counts as one. */
   readonly routes: number;
 }
 
 /**
  * Anything that answers a request the way `app.fetch` does: a Hono app's
  * `fetch`, a file server, another framework.
+ *
+ * @example Mount a plain fetch handler
+ * ```ts
+ * import { App, type FetchHandler } from "@latch/latch";
+ *
+ * const legacy: FetchHandler = (request) => new Response(`legacy ${new URL(request.url).pathname}`);
+ * new App().mount("/legacy", legacy);
+ * ```
  */
 export type FetchHandler = (
   request: Request,
@@ -87,7 +137,7 @@ export type FetchHandler = (
  * // Serve it with Deno.serve(app.fetch), Bun.serve({ fetch: app.fetch }) or `export default app`.
  * ```
  */
-export class App {
+export class App<T extends AppTypes = AppTypes> {
   /**
    * Answers a request: the handler to give `Deno.serve`, `Bun.serve` or a
    * Worker. An own, bound property, so it can be passed around alone.
@@ -96,6 +146,16 @@ export class App {
    * @param env What the runtime passes second (Deno's `ServeHandlerInfo`, Bun's `Server`, a Worker's `env`); becomes `ctx.env`.
    * @param executionContext A Worker's execution context; becomes `ctx.executionContext`.
    * @returns Exactly one response; it never rejects.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const { fetch } = new App().get("/", () => new Response("ok"));
+   * const response = await fetch(new Request("http://localhost/"));
+   * assert.equal(await response.text(), "ok");
+   * ```
    */
   readonly fetch: (
     request: Request,
@@ -110,28 +170,63 @@ export class App {
    * Makes an app with nothing registered.
    *
    * @param options `debug` and `logger`.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App({ debug: false });
+   * ```
    */
   constructor(options: AppOptions = {}) {
-    const core = this.#core = new _AppCore(this, options.debug ?? false, options.logger ?? console);
+    const core = this.#core = new _AppCore(
+      this as App,
+      options.debug ?? false,
+      options.logger ?? console,
+    );
     this.fetch = (request, env, executionContext) => {
       const chain = core.chain;
       // Fast path: once built, the chain is pre-composed; no memo, no await.
       if (chain !== undefined) {
         return chain(
           request,
-          new _RequestContext(this, _pathOf(request.url), env, executionContext),
+          new _RequestContext(this as App, _pathOf(request.url), env, executionContext),
         );
       }
       return core.fetchCold(request, env, executionContext);
     };
   }
 
-  /** Whether a build has succeeded and the app is serving. */
+  /**
+   * Whether a build has succeeded and the app is serving.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App();
+   * assert.equal(app.built, false);
+   * await app.ready();
+   * assert.equal(app.built, true);
+   * ```
+   */
   get built(): boolean {
     return this.#core.phase === "frozen" && this.#core.chain !== undefined;
   }
 
-  /** How many builds ran, how long the last took, and what it built. */
+  /**
+   * How many builds ran, how long the last took, and what it built.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   *
+   * const app = new App();
+   * await app.ready();
+   * console.log(`built in ${app.stats.lastBuildMs?.toFixed(1)} ms`);
+   * ```
+   */
   get stats(): BuildStats {
     return this.#core.stats;
   }
@@ -149,14 +244,16 @@ export class App {
    * const app = new App();
    * app.use((next) => async (request, ctx) => {
    *   const response = await next(request, ctx);
-   *   response.headers.set("x-powered-by", "latch");
-   *   return response;
+   *   // Copied first: a Response.redirect() or a fetch() response has immutable headers.
+   *   const stamped = new Response(response.body, response);
+   *   stamped.headers.set("x-powered-by", "latch");
+   *   return stamped;
    * });
    * ```
    */
-  use(...middleware: Middleware[]): this {
+  use(...middleware: Middleware<T>[]): this {
     this.#core.assertOpen("add middleware");
-    this.#core.registry.addMiddleware(middleware);
+    this.#core.registry.addMiddleware(middleware as Middleware[]);
     return this;
   }
 
@@ -178,7 +275,7 @@ export class App {
   on<Path extends string>(
     method: string | readonly string[],
     path: Path,
-    handler: Handler<RouteParams<Path>>,
+    handler: Handler<RouteParams<Path>, T>,
   ): this {
     const methods = typeof method === "string" ? [method] : [...method];
     this.#core.assertOpen(`add the route ${methods.join(",")} ${path}`);
@@ -200,7 +297,7 @@ export class App {
    * new App().get("/users/:id", (_request, ctx) => Response.json({ id: ctx.params.id }));
    * ```
    */
-  get<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  get<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("GET", path, handler);
   }
 
@@ -218,7 +315,7 @@ export class App {
    * new App().post("/echo", async (request) => new Response(await request.text()));
    * ```
    */
-  post<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  post<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("POST", path, handler);
   }
 
@@ -236,7 +333,7 @@ export class App {
    * new App().put("/users/:id", (_request, ctx) => new Response(`stored ${ctx.params.id}`));
    * ```
    */
-  put<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  put<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("PUT", path, handler);
   }
 
@@ -254,7 +351,7 @@ export class App {
    * new App().patch("/users/:id", (_request, ctx) => new Response(`patched ${ctx.params.id}`));
    * ```
    */
-  patch<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  patch<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("PATCH", path, handler);
   }
 
@@ -272,7 +369,7 @@ export class App {
    * new App().delete("/users/:id", () => new Response(null, { status: 204 }));
    * ```
    */
-  delete<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  delete<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("DELETE", path, handler);
   }
 
@@ -290,7 +387,7 @@ export class App {
    * new App().options("/", () => new Response(null, { status: 204, headers: { allow: "GET" } }));
    * ```
    */
-  options<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  options<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("OPTIONS", path, handler);
   }
 
@@ -308,7 +405,7 @@ export class App {
    * new App().all("/ping", (request) => new Response(request.method));
    * ```
    */
-  all<Path extends string>(path: Path, handler: Handler<RouteParams<Path>>): this {
+  all<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
     return this.on("*", path, handler);
   }
 
@@ -334,7 +431,7 @@ export class App {
    * assert.equal(response.status, 200);
    * ```
    */
-  mount(prefix: string, target: App | FetchHandler): this {
+  mount(prefix: string, target: App<AppTypes> | FetchHandler): this {
     this.#core.mount(prefix, target, target instanceof App ? target.#core : undefined);
     return this;
   }
@@ -359,11 +456,30 @@ export class App {
    * app.onError(RangeError, (error) => Response.json({ error: error.message }, { status: 422 }));
    * ```
    */
-  onError<E extends Error>(key: ErrorClass<E>, handler: ErrorHandler<E>): this;
+  onError<E extends Error>(key: ErrorClass<E>, handler: ErrorHandler<E, T>): this;
   /**
-   * Answers errors with a status: an `HttpError` with that status, the
-   * router's 404 and 405, and for `500`, every error that is not an
-   * `HttpError` and has no class handler.
+   * Answers the errors that become 500: every error that is not an `HttpError`
+   * and has no class handler, an `HttpError(500)`, and anything thrown that is
+   * not an `Error` at all, hence `unknown`.
+   *
+   * @param key `500`.
+   * @param handler Answers the error.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App, problemResponse } from "@latch/latch";
+   *
+   * new App().onError(500, (error) => {
+   *   const id = crypto.randomUUID();
+   *   console.error(id, error);
+   *   return problemResponse(500, { detail: `Quote ${id} to support` });
+   * });
+   * ```
+   */
+  onError(key: 500, handler: ErrorHandler<unknown, T>): this;
+  /**
+   * Answers the `HttpError`s with a status, the router's 404 and 405 among them.
    *
    * @param key An HTTP status from 400 to 599.
    * @param handler Answers the error.
@@ -373,11 +489,11 @@ export class App {
    * ```ts
    * import { App } from "@latch/latch";
    *
-   * new App().onError(404, () => new Response("Nothing here", { status: 404 }));
+   * new App().onError(404, (error) => new Response(`Nothing here: ${error.message}`, { status: 404 }));
    * ```
    */
-  onError(key: number, handler: ErrorHandler<Error>): this;
-  onError(key: number | ErrorClass, handler: ErrorHandler<never>): this {
+  onError(key: number, handler: ErrorHandler<HttpError, T>): this;
+  onError(key: number | ErrorClass, handler: ErrorHandler<never, T>): this {
     this.#core.assertOpen(
       `add an error handler for ${typeof key === "number" ? key : key?.name}`,
     );
@@ -406,9 +522,9 @@ export class App {
    * });
    * ```
    */
-  onStartup(hook: StartupHook): this {
+  onStartup(hook: StartupHook<T>): this {
     this.#core.assertOpen("add a startup hook");
-    this.#core.registry.addStartupHook(hook);
+    this.#core.registry.addStartupHook(hook as StartupHook);
     return this;
   }
 

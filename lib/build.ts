@@ -7,18 +7,40 @@
  */
 
 import type { App } from "./app.ts";
-import type { Cleanup } from "./_cleanups.ts";
-import type { Handler } from "./context.ts";
+import type { AppTypes, Handler } from "./context.ts";
 
-export type { Cleanup };
+/**
+ * A cleanup: what `build.defer()` takes and what a startup hook may return. May be async.
+ *
+ * @example
+ * ```ts
+ * import type { Cleanup } from "@latch/latch";
+ *
+ * const timer = setInterval(() => {}, 1000);
+ * const stop: Cleanup = () => clearInterval(timer);
+ * stop();
+ * ```
+ */
+export type Cleanup = () => unknown;
 
 /**
  * What a middleware factory is handed besides `next`: the app being built and
  * a place to register cleanups that `app.close()` runs.
+ *
+ * @example
+ * ```ts
+ * import { App } from "@latch/latch";
+ *
+ * new App().use((next, build) => {
+ *   const cache = new Map<string, Response>();
+ *   build.defer(() => cache.clear());
+ *   return next;
+ * });
+ * ```
  */
-export interface Build {
-  /** The app being built. Registration on it is frozen by now. */
-  readonly app: App;
+export interface Build<T extends AppTypes = AppTypes> {
+  /** The app being built, for its `stats`; registration on it is frozen by now. */
+  readonly app: App<T>;
   /**
    * Registers a cleanup, run by `app.close()` (or when this build fails), after
    * every cleanup registered later: last set up, first torn down.
@@ -33,19 +55,29 @@ export interface Build {
  * Its set-up (open a pool, load keys) runs in the factory, once; the handler
  * it returns runs per request, and calls `next` to go inward.
  *
+ * A reusable middleware is best written generic in the app's types, so that
+ * apps that declare their `ctx.state` can use it too.
+ *
  * @example A middleware that times every request
  * ```ts
- * import type { Middleware } from "@latch/latch";
+ * import type { AppTypes, Middleware } from "@latch/latch";
  *
- * const timing: Middleware = (next) => async (request, ctx) => {
- *   const started = performance.now();
- *   const response = await next(request, ctx);
- *   response.headers.set("server-timing", `app;dur=${performance.now() - started}`);
- *   return response;
- * };
+ * function timing<T extends AppTypes>(): Middleware<T> {
+ *   return (next) => async (request, ctx) => {
+ *     const started = performance.now();
+ *     const response = await next(request, ctx);
+ *     // Copied first: a Response.redirect() or a fetch() response has immutable headers.
+ *     const timed = new Response(response.body, response);
+ *     timed.headers.set("server-timing", `app;dur=${performance.now() - started}`);
+ *     return timed;
+ *   };
+ * }
  * ```
  */
-export type Middleware = (next: Handler, build: Build) => Handler | Promise<Handler>;
+export type Middleware<T extends AppTypes = AppTypes> = (
+  next: Handler<Record<string, string>, T>,
+  build: Build<T>,
+) => Handler<Record<string, string>, T> | Promise<Handler<Record<string, string>, T>>;
 
 /**
  * Runs at the start of a build, before any middleware factory. It may still
@@ -61,4 +93,6 @@ export type Middleware = (next: Handler, build: Build) => Handler | Promise<Hand
  * };
  * ```
  */
-export type StartupHook = (app: App) => void | Cleanup | Promise<void | Cleanup>;
+export type StartupHook<T extends AppTypes = AppTypes> = (
+  app: App<T>,
+) => void | Cleanup | Promise<void | Cleanup>;

@@ -4,12 +4,13 @@
  * @module
  */
 
-import type { Context } from "./context.ts";
+import type { AppTypes, Context } from "./context.ts";
 
 /**
  * Answers an error thrown while handling a request.
  *
  * @typeParam E The error class it was registered for.
+ * @typeParam T What the app declared `ctx.state` and `ctx.env` to hold.
  *
  * @example Turn a domain error into 409
  * ```ts
@@ -21,12 +22,21 @@ import type { Context } from "./context.ts";
  * new App().onError(Conflict, onConflict);
  * ```
  */
-export type ErrorHandler<E = unknown> = (
+export type ErrorHandler<E = unknown, T extends AppTypes = AppTypes> = (
   error: E,
   request: Request,
-  ctx: Context,
+  ctx: Context<Record<string, string>, T>,
 ) => Response | Promise<Response>;
 
-/** An `Error` class (or subclass) that `app.onError()` can be keyed by. */
+/**
+ * An `Error` class (or subclass) that `app.onError()` can be keyed by.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorClass } from "@latch/latch";
+ *
+ * const keys: ErrorClass[] = [TypeError, RangeError];
+ * ```
+ */
 // deno-lint-ignore no-explicit-any -- constructors of any arity must fit; the instance type is what matters
 export type ErrorClass<E extends Error = Error> = abstract new (...args: any[]) => E;

@@ -355,6 +355,7 @@ test("App.mount() at / serves a mounted App under every path no other route take
   assert.equal(await (await request(app, "/")).text(), "child root");
   assert.equal(await (await request(app, "/x/1")).text(), "x 1");
   assert.equal(await (await request(app, "/own")).text(), "own");
+  assert.equal(app.stats.routes, 2, "a route and a mount");
 });
 
 test("App.mount() shares ctx.state between the parent's middleware and the mounted app", async () => {

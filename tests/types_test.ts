@@ -2,7 +2,14 @@
 // holding. Each is also a runtime test so that both runners count it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { App, type Context, type Handler, type RouteParams } from "../mod.ts";
+import {
+  App,
+  type AppTypes,
+  type Context,
+  type Handler,
+  type Middleware,
+  type RouteParams,
+} from "../mod.ts";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
   : false;
@@ -41,26 +48,25 @@ test("App accepts a plain (request) => Response as a handler", async () => {
   assert.equal(await (await app.fetch(new Request("http://localhost/"))).text(), "GET");
 });
 
-test("App.fetch fits Deno.serve, Bun.serve and a Worker's fetch", () => {
-  const app = new App();
-  type DenoHandler = (
-    request: Request,
-    info: { remoteAddr: unknown },
-  ) => Response | Promise<Response>;
-  type BunFetch = (request: Request, server: { port: number }) => Response | Promise<Response>;
+test("App.fetch fits Deno.serve's handler type and a Worker's fetch, and answers through them", async () => {
+  const app = new App<{ env: { DB: string } }>().get(
+    "/",
+    (_request, ctx) => new Response(ctx.env.DB),
+  );
+  // Deno's own type: `deno check` fails here if app.fetch stops fitting Deno.serve.
+  const deno: Deno.ServeHandler = app.fetch;
   type WorkerFetch = (
     request: Request,
     env: { DB: string },
     ctx: { waitUntil(promise: Promise<unknown>): void },
   ) => Response | Promise<Response>;
-  const deno: DenoHandler = app.fetch;
-  const bun: BunFetch = app.fetch;
   const worker: WorkerFetch = app.fetch;
-  const exported: { fetch: DenoHandler } = app;
-  assert.equal(typeof deno, "function");
-  assert.equal(typeof bun, "function");
-  assert.equal(typeof worker, "function");
-  assert.equal(exported.fetch, app.fetch);
+  const exported: { fetch: Deno.ServeHandler } = app;
+  const response = await worker(new Request("http://localhost/"), { DB: "d1" }, {
+    waitUntil() {},
+  });
+  assert.equal(await response.text(), "d1");
+  assert.equal(deno, exported.fetch);
 });
 
 test("Context and Handler default to string params", () => {
@@ -69,4 +75,71 @@ test("Context and Handler default to string params", () => {
     return new Response(ctx.params.anything ?? "none");
   };
   assert.equal(typeof handler, "function");
+});
+
+test("App<{ state, env }> types ctx.state and ctx.env in middleware, handlers and error handlers", async () => {
+  interface Pool {
+    query(sql: string): string;
+  }
+  const app = new App<{ state: { pool: Pool; user?: string }; env: { region: string } }>();
+  app.use((next) => (request, ctx) => {
+    ctx.state.pool = { query: (sql) => `ran ${sql}` };
+    // @ts-expect-error: user is a string, not a number
+    ctx.state.user = 42;
+    ctx.state.user = request.headers.get("x-user") ?? "guest";
+    return next(request, ctx);
+  });
+  app.get("/", (_request, ctx) => {
+    expectType<Equal<typeof ctx.env, { region: string }>>(true);
+    // @ts-expect-error: the state declares no such key
+    void ctx.state.missing;
+    return Response.json({ result: ctx.state.pool.query("select 1"), region: ctx.env.region });
+  });
+  app.onError(
+    RangeError,
+    (error, _request, ctx) => new Response(`${error.message} ${ctx.state.user}`),
+  );
+  const response = await app.fetch(new Request("http://localhost/"), { region: "eu" });
+  assert.deepEqual(await response.json(), { result: "ran select 1", region: "eu" });
+});
+
+test("App.onError() types a status key's error: unknown for 500, HttpError for the others", () => {
+  const app = new App();
+  app.onError(500, (error) => {
+    // @ts-expect-error: a 500 handler also gets thrown non-Errors, so narrow first
+    void error.message;
+    return new Response(error instanceof Error ? error.message : String(error), { status: 500 });
+  });
+  app.onError(404, (error) => {
+    expectType<Equal<typeof error.status, number>>(true);
+    return new Response(null, { status: error.status });
+  });
+  assert.ok(app instanceof App);
+});
+
+test("A middleware written generically fits an app with declared state", async () => {
+  function poweredBy<T extends AppTypes>(name: string): Middleware<T> {
+    return (next) => async (request, ctx) => {
+      const response = await next(request, ctx);
+      const stamped = new Response(response.body, response);
+      stamped.headers.set("x-powered-by", name);
+      return stamped;
+    };
+  }
+  const app = new App<{ state: { user: string } }>().use(poweredBy("latch")).get(
+    "/",
+    () => new Response("ok"),
+  );
+  const response = await app.fetch(new Request("http://localhost/"));
+  assert.equal(response.headers.get("x-powered-by"), "latch");
+});
+
+test("A typed app mounts in an untyped one and the other way round", async () => {
+  const typed = new App<{ state: { user: string } }>().get(
+    "/",
+    (_request, ctx) => new Response(ctx.state.user ?? "nobody"),
+  );
+  const untyped = new App().mount("/t", typed);
+  const outer = new App<{ env: { region: string } }>().mount("/u", untyped);
+  assert.equal(await (await outer.fetch(new Request("http://localhost/u/t"))).text(), "nobody");
 });
