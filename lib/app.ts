@@ -8,7 +8,7 @@
  */
 
 import type { Middleware, StartupHook } from "./build.ts";
-import type { AppTypes, Context, ExecutionContext, Handler } from "./context.ts";
+import type { AppTypes, ExecutionContext, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { HttpError } from "./http_error.ts";
 import type { RouteParams } from "./route_params.ts";
