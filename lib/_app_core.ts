@@ -84,17 +84,20 @@ export class _AppCore {
 
   /** Registers a mount; `child` is the core of a mounted `App`. */
   mount(prefix: string, target: App | FetchHandler, child: _AppCore | undefined): void {
-    this.assertOpen(`mount ${prefix}`);
+    const where = JSON.stringify(prefix);
+    this.assertOpen(`mount at ${where}`);
     if (child !== undefined) {
-      if (child === this) throw new TypeError("An app cannot be mounted in itself");
+      if (child === this) {
+        throw new TypeError(`Cannot mount an app in itself (at ${where}): mount another App`);
+      }
       const problem = child.parent !== undefined
-        ? "that is already mounted elsewhere: create one App per mount point"
+        ? "it is already mounted elsewhere; create one App per mount point"
         : child.phase === "closed"
-        ? "that was closed: create a new App"
+        ? "it was closed; create a new App"
         : child.phase !== "open"
-        ? "that has started: mount it before its first request or ready()"
+        ? "it has started; mount it before its first request or ready()"
         : undefined;
-      if (problem !== undefined) throw new Error(`Cannot mount at ${prefix} an app ${problem}`);
+      if (problem !== undefined) throw new Error(`Cannot mount an app at ${where}: ${problem}`);
     } else if (typeof target !== "function") {
       throw new TypeError(
         `app.mount() takes an App or a fetch handler (request) => Response, got ${
@@ -140,7 +143,10 @@ export class _AppCore {
       }
     }
     if (errors.length > 0) {
-      throw new AggregateError(errors, `${errors.length} cleanup(s) threw while the app closed`);
+      throw new AggregateError(
+        errors,
+        `Cleanups threw while the app closed (${errors.length}): their errors are in .errors`,
+      );
     }
   }
 
@@ -186,7 +192,9 @@ export class _AppCore {
 
   /** Stops a build that `close()` overtook, before it opens anything more. */
   #checkNotClosed(): void {
-    if (this.phase === "closed") throw new _Overtaken("The app was closed during its build");
+    if (this.phase === "closed") {
+      throw new _Overtaken("The app was closed during its build: create a new App to serve again");
+    }
   }
 
   async #build(): Promise<Handler> {
@@ -351,7 +359,7 @@ export class _AppCore {
     if (errors.length > 0) {
       throw new AggregateError(
         errors,
-        `${errors.length} cleanup(s) threw while a mounted app reset`,
+        `Cleanups threw while a mounted app was reset (${errors.length}): their errors are in .errors`,
       );
     }
   }

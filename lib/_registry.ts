@@ -28,6 +28,11 @@ export interface _Mount {
 
 const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Methods as messages name them: upper case, `*` as `ALL`, joined by commas. */
+export function _methodNames(methods: readonly unknown[]): string {
+  return methods.map((method) => method === "*" ? "ALL" : String(method).toUpperCase()).join(",");
+}
+
 /** A route path with param names erased and segments decoded, so `/a/:x`, `/a/:y` and `/%61/:z` compare equal. */
 function _shape(path: string): string {
   const parsed = _parseRoutePath(path);
@@ -72,7 +77,9 @@ export class _Registry {
   addRoutes(methods: readonly string[], path: string, handler: Handler): void {
     if (methods.length === 0) {
       throw new TypeError(
-        `app.on() needs at least one method for ${path}: pass "GET" or ["GET", "POST"]`,
+        `app.on() needs at least one method for ${
+          JSON.stringify(path)
+        }: pass "GET" or ["GET", "POST"]`,
       );
     }
     const normalized = methods.map((method) => {
@@ -85,7 +92,9 @@ export class _Registry {
     });
     if (typeof handler !== "function") {
       throw new TypeError(
-        `Route handler for ${normalized.join(",")} ${path} must be a function ` +
+        `Route handler for ${_methodNames(normalized)} ${
+          JSON.stringify(path)
+        } must be a function ` +
           `(request, ctx) => Response, got ${_describe(handler)}`,
       );
     }
@@ -94,7 +103,7 @@ export class _Registry {
       const owner = this.#claims.get(`${method} ${shape}`);
       if (owner !== undefined) {
         throw new Error(
-          `Route ${method === "*" ? "ALL" : method} ${path} clashes with ${owner} ` +
+          `Route ${_methodNames([method])} ${JSON.stringify(path)} clashes with ${owner} ` +
             `(paths that differ only in param names or in percent-encoding are the same): ` +
             `remove one, or change its method or path`,
         );
@@ -103,7 +112,7 @@ export class _Registry {
     for (const method of normalized) {
       this.#claims.set(
         `${method} ${shape}`,
-        `the route ${method === "*" ? "ALL" : method} ${path}`,
+        `the route ${_methodNames([method])} ${JSON.stringify(path)}`,
       );
       this.routes.push({ method, path, value: handler });
     }
@@ -126,11 +135,13 @@ export class _Registry {
       const owner = this.#claims.get(key);
       if (owner !== undefined) {
         throw new Error(
-          `Cannot mount at ${prefix}: ${owner} is already there; mount one target per prefix`,
+          `Cannot mount at ${
+            JSON.stringify(prefix)
+          }: ${owner} is already there; mount one target per prefix`,
         );
       }
     }
-    for (const key of keys) this.#claims.set(key, `the mount at ${prefix}`);
+    for (const key of keys) this.#claims.set(key, `the mount at ${JSON.stringify(prefix)}`);
     this.mounts.push({ prefix, segments: _parseRoutePath(prefix).segments.length, target, core });
   }
 

@@ -15,6 +15,7 @@ import type { RouteParams } from "./route_params.ts";
 import { _AppCore } from "./_app_core.ts";
 import { _RequestContext } from "./_request_context.ts";
 import { _pathOf } from "./_http.ts";
+import { _methodNames } from "./_registry.ts";
 
 /**
  * Where latch reports what nobody handled: unhandled errors and failed builds.
@@ -278,7 +279,7 @@ export class App<T extends AppTypes = AppTypes> {
     handler: Handler<RouteParams<Path>, T>,
   ): this {
     const methods = typeof method === "string" ? [method] : [...method];
-    this.#core.assertOpen(`add the route ${methods.join(",")} ${path}`);
+    this.#core.assertOpen(`add the route ${_methodNames(methods)} ${JSON.stringify(path)}`);
     this.#core.registry.addRoutes(methods, path, handler as Handler);
     return this;
   }

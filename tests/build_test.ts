@@ -186,7 +186,7 @@ test("App refuses registration from a middleware factory, which runs after the f
     return next;
   });
   await app.ready();
-  assert.match(String(thrown), /Cannot add the route GET \/late after the app has started/);
+  assert.match(String(thrown), /Cannot add the route GET "\/late" after the app has started/);
   assert.equal((await request(app, "/late")).status, 404);
 });
 
