@@ -8,6 +8,12 @@
 import process from "node:process";
 import type { App, Logger } from "../mod.ts";
 
+/** A handler answering "ok". */
+export const ok = (): Response => new Response("ok");
+
+/** A handler answering `body`. */
+export const text = (body: string) => (): Response => new Response(body);
+
 /** Calls `app.fetch` with a request for `path` on `http://localhost`. */
 export function request(app: App, path: string, init?: RequestInit): Promise<Response> {
   return Promise.resolve(app.fetch(new Request(`http://localhost${path}`, init)));

@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
-
-const ok = () => new Response("ok");
+import { ok } from "./_helpers.ts";
 
 test("App refuses a route path without a leading slash and says how to write it", () => {
   assert.throws(

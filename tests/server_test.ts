@@ -7,12 +7,14 @@ test(`App behind ${runtime}'s server builds once for a burst of 200 concurrent f
   let factoryCalls = 0;
   let hookCalls = 0;
   const gate = Promise.withResolvers<void>();
+  const buildStarted = Promise.withResolvers<void>();
   const app = new App();
   app.onStartup(() => {
     hookCalls++;
   });
   app.use(async (next) => {
     factoryCalls++;
+    buildStarted.resolve();
     await gate.promise;
     return (request, ctx) => next(request, ctx);
   });
@@ -23,8 +25,8 @@ test(`App behind ${runtime}'s server builds once for a burst of 200 concurrent f
       { length: 200 },
       (_, index) => fetch(`${server.url}/users/${index}`),
     );
-    // Let the first requests reach the app and start the build before it may finish.
-    while (factoryCalls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    // The build waits until a request has reached the app and started it.
+    await buildStarted.promise;
     gate.resolve();
     const bodies = await Promise.all(
       responses.map(async (pending) => {
