@@ -42,6 +42,7 @@ export class _ErrorResponder {
    */
   find(error: unknown): ErrorHandler | undefined {
     const handlers = this.#handlers;
+    // Most apps register no handler: skip straight to the parent's.
     if (handlers.size > 0) {
       if (error instanceof HttpError) {
         const byStatus = handlers.get(error.status);

@@ -13,7 +13,8 @@ import type { Middleware, StartupHook } from "./build.ts";
 import type { Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { _ErrorKey } from "./_error_layer.ts";
-import { _parseRoutePath, type RouteDefinition } from "./router.ts";
+import type { RouteDefinition } from "./router.ts";
+import { _parseRoutePath } from "./_route_path.ts";
 import { _describe } from "./_describe.ts";
 
 /** A mount as registered. */

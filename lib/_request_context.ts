@@ -8,8 +8,7 @@
 import type { App } from "./app.ts";
 import type { Context, ExecutionContext } from "./context.ts";
 import { _stripSegments } from "./_http.ts";
-
-const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
+import { _NO_PARAMS } from "./_route_path.ts";
 
 /** The per-request context; see {@linkcode Context}. */
 export class _RequestContext implements Context {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { _NO_PARAMS, _parseRoutePath } from "./_route_path.ts";
+
 /** A route as registered: what the router compiles. */
 export interface RouteDefinition<T> {
   /** An upper-case method token, or `"*"` for any method. */
@@ -30,13 +32,6 @@ export type RouteLookup<T> =
   | { readonly status: 400 | 404 }
   | { readonly status: 405; readonly allow: readonly string[] };
 
-interface _Parsed {
-  /** Static segments decoded; `null` stands for a `:param`. */
-  readonly segments: readonly (string | null)[];
-  readonly names: readonly string[];
-  readonly wildcard: boolean;
-}
-
 interface _Entry<T> {
   readonly value: T;
   /** One name per captured value, in order; `"*"` last for a wildcard. */
@@ -52,84 +47,8 @@ class _Node<T> {
   wildcard: Map<string, _Entry<T>> | undefined;
 }
 
-const _PARAM_NAME = /^[A-Za-z_$][\w$]*$/;
 const _NOT_FOUND = { status: 404 } as const;
 const _BAD_PATH = { status: 400 } as const;
-const _NO_PARAMS: Record<string, string> = Object.freeze(Object.create(null));
-
-/**
- * Checks a route path and splits it into segments; throws a `TypeError` that
- * says how to write it when it is malformed.
- *
- * @param path A pattern such as `/users/:id` or `/files/*`.
- * @returns Its decoded static segments, param names and whether it ends in `*`.
- */
-export function _parseRoutePath(path: string): _Parsed {
-  if (typeof path !== "string" || !path.startsWith("/")) {
-    throw new TypeError(
-      `Route path must be a string starting with "/", got ${
-        JSON.stringify(path)
-      }: write it as "/users/:id"`,
-    );
-  }
-  const parts = path === "/" ? [] : path.slice(1).split("/");
-  const segments: (string | null)[] = [];
-  const names: string[] = [];
-  let wildcard = false;
-  for (const [index, part] of parts.entries()) {
-    if (part === "*") {
-      if (index !== parts.length - 1) {
-        throw new TypeError(
-          `Route path ${
-            JSON.stringify(path)
-          } has "*" before its end: a wildcard may only be the last segment`,
-        );
-      }
-      wildcard = true;
-    } else if (part.startsWith(":")) {
-      const name = part.slice(1);
-      if (!_PARAM_NAME.test(name)) {
-        throw new TypeError(
-          `Route path ${JSON.stringify(path)} has a param named ${JSON.stringify(name)}: ` +
-            `name params with letters, digits, "_" or "$", as in "/users/:id"`,
-        );
-      }
-      if (names.includes(name)) {
-        throw new TypeError(
-          `Route path ${
-            JSON.stringify(path)
-          } uses the param ":${name}" twice: give each param its own name`,
-        );
-      }
-      names.push(name);
-      segments.push(null);
-    } else if (part.includes("*")) {
-      throw new TypeError(
-        `Route path ${
-          JSON.stringify(path)
-        } has "*" inside a segment: a wildcard is a whole last segment, as in "/files/*"`,
-      );
-    } else {
-      segments.push(_decodeRouteSegment(path, part));
-    }
-  }
-  if (wildcard) names.push("*");
-  return { segments, names, wildcard };
-}
-
-function _decodeRouteSegment(path: string, segment: string): string {
-  if (!segment.includes("%")) return segment;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new TypeError(
-      `Route path ${JSON.stringify(path)} has a malformed percent-encoding in ${
-        JSON.stringify(segment)
-      }: ` +
-        `write the segment unencoded or encode "%" as "%25"`,
-    );
-  }
-}
 
 function _allowOf<T>(table: Map<string, _Entry<T>>, into: Set<string>): void {
   for (const method of table.keys()) {
@@ -219,6 +138,7 @@ export class Router<T> {
       if (found !== undefined) return found;
     }
     const segments = path === "/" ? [] : path.slice(1).split("/");
+    // Only a path with an escape needs decoding, segment by segment (so "%2F" stays inside one).
     if (path.includes("%")) {
       for (let index = 0; index < segments.length; index++) {
         try {
@@ -297,8 +217,8 @@ function _staticLookups<T>(table: Map<string, _Entry<T>>): _StaticPath<T> {
   if (get !== undefined && !table.has("HEAD")) {
     lookups.set("HEAD", { status: 200, value: get.value, params: _NO_PARAMS, headFromGet: true });
   }
-  const [method, lookup] = lookups.entries().next().value as [string, RouteLookup<T>];
-  return { method, lookup, lookups };
+  const method = lookups.keys().next().value as string;
+  return { method, lookup: lookups.get(method) as RouteLookup<T>, lookups };
 }
 
 function _pick<T>(

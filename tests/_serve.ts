@@ -13,10 +13,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-type FetchHandler = (request: Request, info?: unknown) => Response | Promise<Response>;
+type ServeHandler = (request: Request, info?: unknown) => Response | Promise<Response>;
 
 interface _BunLike {
-  serve(options: { hostname: string; port: number; fetch: FetchHandler }): {
+  serve(options: { hostname: string; port: number; fetch: ServeHandler }): {
     port: number;
     stop(closeActiveConnections?: boolean): Promise<void> | void;
   };
@@ -26,7 +26,7 @@ interface _BunLike {
 export const runtime: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
 
 /** Serves `fetch` on 127.0.0.1 at a port the system picks. */
-export function serve(fetch: FetchHandler): TestServer {
+export function serve(fetch: ServeHandler): TestServer {
   const bun = (globalThis as { Bun?: _BunLike }).Bun;
   if (bun !== undefined) {
     const server = bun.serve({ hostname: "127.0.0.1", port: 0, fetch });
