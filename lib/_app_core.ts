@@ -14,7 +14,7 @@ import type { App, BuildStats, FetchHandler, Logger } from "./app.ts";
 import type { Build, Cleanup, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { RouteDefinition } from "./router.ts";
-import { _ErrorResponder } from "./_error_layer.ts";
+import { _ErrorResponder, _log } from "./_error_layer.ts";
 import { _Cleanups } from "./_cleanups.ts";
 import { _composeStack } from "./_stack.ts";
 import { _mountedContext } from "./_request_context.ts";
@@ -282,8 +282,12 @@ export class _AppCore {
       for (const cleanupError of await cleanups.run()) {
         this.#report("a cleanup threw while undoing a failed build", cleanupError);
       }
-      // After the cleanups, which reset mounted apps: put every registry back as it was.
-      for (const [core, snapshot] of before) core.#restore(snapshot);
+      // After the cleanups, which reset mounted apps: put every registry back as it
+      // was, for the retry. A closed app has no retry, and keeps its mounts so
+      // that close() closes every app mounted in it, by a startup hook too.
+      if (this.phase !== "closed") {
+        for (const [core, snapshot] of before) core.#restore(snapshot);
+      }
       throw error;
     }
   }
@@ -325,7 +329,12 @@ export class _AppCore {
       if (child.closing === undefined) {
         // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
         cleanups.add(() => this.phase === "closed" ? child.close() : child.#reset());
-        await child.#ensureBuilt();
+        try {
+          await child.#ensureBuilt();
+        } catch (error) {
+          // A child closed on its own while it was building answers 503, as if closed before.
+          if (child.closing === undefined) throw error;
+        }
       }
       // The child's chain is read per request, so a child closed on its own answers 503 here.
       handler = (request, ctx) =>
@@ -371,10 +380,6 @@ export class _AppCore {
   }
 
   #report(what: string, error?: unknown): void {
-    try {
-      this.#logger.error(`latch: ${what}`, error);
-    } catch {
-      // A logger that throws must not break the build's error path.
-    }
+    _log(this.#logger, what, error);
   }
 }

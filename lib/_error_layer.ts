@@ -14,6 +14,20 @@ import { problemResponse } from "./problem.ts";
 import { _describe, _safeString } from "./_describe.ts";
 import { _pathOf, _withoutBody } from "./_http.ts";
 
+/**
+ * Reports to `logger` and swallows whatever it does wrong: a logger that
+ * throws, or returns a promise that rejects, must not turn one response into
+ * none or become an unhandled rejection.
+ */
+export function _log(logger: Logger, what: string, error?: unknown): void {
+  try {
+    const result: unknown = logger.error(`latch: ${what}`, error);
+    if (_isThenable(result)) Promise.resolve(result).catch(() => {});
+  } catch {
+    // See above: nothing to report a broken logger to.
+  }
+}
+
 /** What `onError` is keyed by: a status or an `Error` class. */
 export type _ErrorKey = number | ErrorClass;
 
@@ -85,7 +99,16 @@ export class _ErrorResponder {
       response = problemResponse(500);
     }
     if (request.method !== "HEAD") return response;
-    return response instanceof Response ? _withoutBody(response) : response.then(_withoutBody);
+    const strip = (full: Response) => {
+      try {
+        return _withoutBody(full);
+      } catch (internal) {
+        // Only a hostile Response (a Proxy whose body getter throws) gets here.
+        this.report(request, "could not drop the body of a HEAD response, answered 500", internal);
+        return new Response(null, { status: 500 });
+      }
+    };
+    return response instanceof Response ? strip(response) : response.then(strip);
   }
 
   #respond(error: unknown, request: Request, ctx: Context): Response | Promise<Response> {
@@ -146,11 +169,7 @@ export class _ErrorResponder {
 
   /** Logs `what` happened to `request`. */
   report(request: Request, what: string, error?: unknown): void {
-    try {
-      this.#logger.error(`latch: ${request.method} ${_pathOf(request.url)}: ${what}`, error);
-    } catch {
-      // A logger that throws must not turn one response into none.
-    }
+    _log(this.#logger, `${request.method} ${_pathOf(request.url)}: ${what}`, error);
   }
 
   /**

@@ -459,28 +459,11 @@ export class App<T extends AppTypes = AppTypes> {
    */
   onError<E extends Error>(key: ErrorClass<E>, handler: ErrorHandler<E, T>): this;
   /**
-   * Answers the errors that become 500: every error that is not an `HttpError`
-   * and has no class handler, an `HttpError(500)`, and anything thrown that is
-   * not an `Error` at all, hence `unknown`.
-   *
-   * @param key `500`.
-   * @param handler Answers the error.
-   * @returns This app, for chaining.
-   *
-   * @example
-   * ```ts
-   * import { App, problemResponse } from "@latch/latch";
-   *
-   * new App().onError(500, (error) => {
-   *   const id = crypto.randomUUID();
-   *   console.error(id, error);
-   *   return problemResponse(500, { detail: `Quote ${id} to support` });
-   * });
-   * ```
-   */
-  onError(key: 500, handler: ErrorHandler<unknown, T>): this;
-  /**
-   * Answers the `HttpError`s with a status, the router's 404 and 405 among them.
+   * Answers errors by status. Any status but 500 receives an `HttpError` with
+   * that status (the router's 404 and 405 among them). `500` receives the
+   * errors that become 500: every error that is not an `HttpError` and has no
+   * class handler, an `HttpError(500)`, and anything thrown that is not an
+   * `Error` at all, hence `unknown`.
    *
    * @param key An HTTP status from 400 to 599.
    * @param handler Answers the error.
@@ -488,12 +471,21 @@ export class App<T extends AppTypes = AppTypes> {
    *
    * @example
    * ```ts
-   * import { App } from "@latch/latch";
+   * import { App, problemResponse } from "@latch/latch";
    *
-   * new App().onError(404, (error) => new Response(`Nothing here: ${error.message}`, { status: 404 }));
+   * const app = new App();
+   * app.onError(404, (error) => problemResponse(404, { detail: `Nothing here: ${error.message}` }));
+   * app.onError(500, (error) => {
+   *   const id = crypto.randomUUID();
+   *   console.error(id, error);
+   *   return problemResponse(500, { detail: `Quote ${id} to support` });
+   * });
    * ```
    */
-  onError(key: number, handler: ErrorHandler<HttpError, T>): this;
+  onError<Status extends number>(
+    key: Status,
+    handler: ErrorHandler<Status extends 500 ? unknown : HttpError, T>,
+  ): this;
   onError(key: number | ErrorClass, handler: ErrorHandler<never, T>): this {
     this.#core.assertOpen(
       `add an error handler for ${typeof key === "number" ? key : key?.name}`,

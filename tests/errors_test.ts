@@ -384,3 +384,41 @@ test("App skips a prototype whose constructor getter throws when looking up erro
     });
   assert.equal(await (await request(app, "/")).text(), "by Error");
 });
+
+test("App survives a logger whose error() returns a rejected promise", async () => {
+  const rejections = watchUnhandledRejections();
+  const app = new App({
+    logger: {
+      error: () => Promise.reject(new Error("log sink down")),
+    },
+  }).get("/", () => {
+    throw new Error("boom");
+  });
+  assert.equal((await request(app, "/")).status, 500);
+  await settle();
+  rejections.stop();
+  assert.equal(rejections.count(), 0);
+});
+
+test("App answers 500 without throwing when an error handler returns a hostile Response to HEAD", async () => {
+  const hostile = new Proxy(new Response("x"), {
+    get(target, key) {
+      if (key === "body") throw new Error("hostile body");
+      return Reflect.get(target, key, target);
+    },
+  });
+  class Refused extends Error {}
+  // Thrown by a middleware, so the guard answers it, outside any other try.
+  const app = new App({ logger: recordingLogger() }).onError(Refused, () => hostile).use(
+    () => () => {
+      throw new Refused();
+    },
+  );
+  let result: Response | Promise<Response>;
+  try {
+    result = app.fetch(new Request("http://localhost/", { method: "HEAD" }));
+  } catch (error) {
+    assert.fail(`fetch threw: ${error}`);
+  }
+  assert.equal((await result).status, 500);
+});

@@ -276,3 +276,41 @@ test("App.close() reports a mounted app's cleanup error once", async () => {
     return true;
   });
 });
+
+test("App.mount() keeps the parent serving when a child is closed during the parent's build", async () => {
+  const childHook = Promise.withResolvers<void>();
+  const childHookRunning = Promise.withResolvers<void>();
+  const child = new App().onStartup(() => {
+    childHookRunning.resolve();
+    return childHook.promise;
+  }).get("/", text("child"));
+  const app = new App().get("/", text("parent")).mount("/c", child);
+  const building = app.ready();
+  await childHookRunning.promise;
+  const closing = child.close();
+  childHook.resolve();
+  await building;
+  await closing;
+  assert.equal((await request(app, "/")).status, 200);
+  assert.equal((await request(app, "/c")).status, 503);
+});
+
+test("App.close() during a build closes an app that a startup hook mounted", async () => {
+  const secondHook = Promise.withResolvers<void>();
+  const secondHookRunning = Promise.withResolvers<void>();
+  const child = new App().get("/", text("child"));
+  const app = new App({ logger: recordingLogger() });
+  app.onStartup((app) => {
+    app.mount("/c", child);
+  });
+  app.onStartup(() => {
+    secondHookRunning.resolve();
+    return secondHook.promise;
+  });
+  const building = app.ready().catch(() => {});
+  await secondHookRunning.promise;
+  const closing = app.close();
+  secondHook.resolve();
+  await Promise.all([building, closing]);
+  assert.equal((await request(child, "/")).status, 503);
+});

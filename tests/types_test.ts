@@ -7,6 +7,7 @@ import {
   type AppTypes,
   type Context,
   type Handler,
+  HttpError,
   type Middleware,
   type RouteParams,
 } from "../mod.ts";
@@ -142,4 +143,12 @@ test("A typed app mounts in an untyped one and the other way round", async () =>
   const untyped = new App().mount("/t", typed);
   const outer = new App<{ env: { region: string } }>().mount("/u", untyped);
   assert.equal(await (await outer.fetch(new Request("http://localhost/u/t"))).text(), "nobody");
+});
+
+test("App.onError(500) refuses a handler that assumes the error is an Error", () => {
+  const app = new App();
+  // @ts-expect-error: a 500 handler gets unknown; annotating it as HttpError must not slip through
+  app.onError(500, (error: HttpError) => new Response(String(error.status)));
+  app.onError(503, (error: HttpError) => new Response(String(error.status)));
+  assert.ok(app instanceof App);
 });
