@@ -7,7 +7,7 @@ import {
   type AppTypes,
   type Context,
   type Handler,
-  HttpError,
+  type HttpError,
   type Middleware,
   type RouteParams,
 } from "../mod.ts";
