@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { Hono } from "hono";
 import { App } from "../mod.ts";
 import { recordingLogger, request, text } from "./_helpers.ts";
 
@@ -313,4 +314,16 @@ test("App.close() during a build closes an app that a startup hook mounted", asy
   secondHook.resolve();
   await Promise.all([building, closing]);
   assert.equal((await request(child, "/")).status, 503);
+});
+
+test("App.mount() serves a Hono app's fetch under a prefix", async () => {
+  const hono = new Hono();
+  hono.get("/hello/:name", (c) => c.text(`hono says hi to ${c.req.param("name")}`));
+  hono.post("/echo", async (c) => c.text(await c.req.text()));
+  const app = new App().get("/", text("latch")).mount("/hono", hono.fetch);
+  assert.equal(await (await request(app, "/hono/hello/ada")).text(), "hono says hi to ada");
+  const echoed = await request(app, "/hono/echo", { method: "POST", body: "a body" });
+  assert.equal(await echoed.text(), "a body");
+  assert.equal((await request(app, "/hono/missing")).status, 404);
+  assert.equal(await (await request(app, "/")).text(), "latch");
 });
