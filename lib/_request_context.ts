@@ -18,24 +18,26 @@ export class _RequestContext implements Context {
   readonly env: unknown;
   readonly executionContext: ExecutionContext | undefined;
   #state: Record<string, unknown> | undefined;
+  /** The context of the app this request passed through before a mount: its state is this one's. */
+  readonly #outer: Context | undefined;
 
   constructor(
     app: App,
     path: string,
     env: unknown,
     executionContext: ExecutionContext | undefined,
-    state?: Record<string, unknown>,
+    outer?: Context,
   ) {
     this.app = app;
     this.path = path;
     this.env = env;
     this.executionContext = executionContext;
-    this.#state = state;
+    this.#outer = outer;
   }
 
-  /** A fresh object per request, made on first use. */
+  /** A fresh object per request, made on first use; under a mount, the outer context's, made there. */
   get state(): Record<string, unknown> {
-    return this.#state ??= {};
+    return this.#state ??= this.#outer === undefined ? {} : this.#outer.state;
   }
 }
 
@@ -46,6 +48,6 @@ export function _mountedContext(ctx: Context, app: App, segments: number): Conte
     _stripSegments(ctx.path, segments),
     ctx.env,
     ctx.executionContext,
-    ctx.state,
+    ctx,
   );
 }

@@ -327,3 +327,15 @@ test("App.mount() serves a Hono app's fetch under a prefix", async () => {
   assert.equal((await request(app, "/hono/missing")).status, 404);
   assert.equal(await (await request(app, "/")).text(), "latch");
 });
+
+test("App.mount() lets the parent's middleware read, after next(), what the mounted app put in ctx.state", async () => {
+  const child = new App().use((next) => (request, ctx) => {
+    ctx.state.setBy = "child";
+    return next(request, ctx);
+  }).get("/", text("child"));
+  const app = new App().use((next) => async (request, ctx) => {
+    const response = await next(request, ctx);
+    return new Response(String(ctx.state.setBy), response);
+  }).mount("/c", child);
+  assert.equal(await (await request(app, "/c")).text(), "child");
+});
