@@ -14,7 +14,7 @@ import type { Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { _ErrorKey } from "./_error_layer.ts";
 import type { RouteDefinition } from "./router.ts";
-import { _parseRoutePath } from "./_route_path.ts";
+import { type _Parsed, _parseRoutePath } from "./_route_path.ts";
 import { _describe } from "./_describe.ts";
 
 /** A mount as registered. */
@@ -34,9 +34,8 @@ export function _methodNames(methods: readonly unknown[]): string {
   return methods.map((method) => method === "*" ? "ALL" : String(method).toUpperCase()).join(",");
 }
 
-/** A route path with param names erased and segments decoded, so `/a/:x`, `/a/:y` and `/%61/:z` compare equal. */
-function _shape(path: string): string {
-  const parsed = _parseRoutePath(path);
+/** A parsed route path with param names erased and segments decoded, so `/a/:x`, `/a/:y` and `/%61/:z` compare equal. */
+function _shape(parsed: _Parsed): string {
   return JSON.stringify([parsed.segments, parsed.wildcard]);
 }
 
@@ -99,7 +98,7 @@ export class _Registry {
           `(request, ctx) => Response, got ${_describe(handler)}`,
       );
     }
-    const shape = _shape(path);
+    const shape = _shape(_parseRoutePath(path));
     for (const method of normalized) {
       const owner = this.#claims.get(`${method} ${shape}`);
       if (owner !== undefined) {
@@ -130,8 +129,9 @@ export class _Registry {
         }`,
       );
     }
-    const base = prefix === "/" ? "" : prefix;
-    const keys = [`* ${_shape(prefix)}`, `* ${_shape(`${base}/*`)}`];
+    const parsed = _parseRoutePath(prefix);
+    // The mount answers the prefix and everything under it: the same segments, with and without `*`.
+    const keys = [`* ${_shape(parsed)}`, `* ${_shape({ ...parsed, wildcard: true })}`];
     for (const key of keys) {
       const owner = this.#claims.get(key);
       if (owner !== undefined) {
@@ -143,7 +143,7 @@ export class _Registry {
       }
     }
     for (const key of keys) this.#claims.set(key, `the mount at ${JSON.stringify(prefix)}`);
-    this.mounts.push({ prefix, segments: _parseRoutePath(prefix).segments.length, target, core });
+    this.mounts.push({ prefix, segments: parsed.segments.length, target, core });
   }
 
   addErrorHandler(key: number | ErrorClass, handler: ErrorHandler): void {

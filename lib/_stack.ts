@@ -1,7 +1,8 @@
 /**
  * Composes one build's request stack from the frozen registrations: the
- * guard, the user middleware (factories called innermost first), the error
- * layer and the router, each composed once so a request only calls functions.
+ * guard (when there is middleware), the user middleware (factories called
+ * innermost first) and the router layer, which also answers the errors of
+ * the handlers; composed once, so a request only calls functions.
  *
  * @module
  */
