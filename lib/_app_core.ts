@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { App, BuildStats, FetchHandler, Logger } from "./app.ts";
+import type { App, AppOptions, BuildStats, FetchHandler, Logger } from "./app.ts";
 import type { Build, Cleanup, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { RouteDefinition } from "./router.ts";
@@ -28,8 +28,13 @@ type _Phase = "open" | "starting" | "frozen" | "closed";
 /** The app whose startup hook is running its synchronous part right now, to catch a hook that waits on its own build. */
 let _runningHook: _AppCore | undefined;
 
-/** Thrown inside a build that `close()` overtook: it stops the build without logging a failure. */
+/** Thrown inside a build that `close()` or a timeout overtook: it stops the build without logging a failure. */
 class _Overtaken extends Error {}
+
+/** Why a build attempt was abandoned: it ran over `buildTimeout`. */
+class _BuildTimedOut extends Error {
+  override name = "BuildTimeoutError";
+}
 
 /** The answer once an app is closed. */
 export function _closed(): Response {
@@ -40,11 +45,31 @@ function _startFailed(): Response {
   return problemResponse(503, { detail: "The app could not start; retry the request later" });
 }
 
+function _startTimedOut(retryAfter: string): Response {
+  return problemResponse(503, {
+    detail: "The app is still starting; retry the request later",
+    headers: { "retry-after": retryAfter },
+  });
+}
+
+/** Checks `buildTimeout`, saying what to pass instead. */
+function _timeoutOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `buildTimeout must be a positive number of milliseconds, got ${_describe(value)}: ` +
+        `pass e.g. { buildTimeout: 10_000 }, or leave it out for no limit`,
+    );
+  }
+  return value;
+}
+
 /** One app's lifecycle state. Public fields are read by `App` and by the cores of mounted apps. */
 export class _AppCore {
   readonly app: App;
   readonly #debug: boolean;
   readonly #logger: Logger;
+  readonly #buildTimeout: number | undefined;
   registry: _Registry = new _Registry();
   phase: _Phase = "open";
   /** The built chain; `undefined` until a build succeeds, a 503 once closed. Read per request. */
@@ -53,6 +78,10 @@ export class _AppCore {
   #building: Promise<Handler> | undefined;
   /** Whether a build is running now (not just memoized). */
   #inFlight = false;
+  /** Numbers the build attempts; an attempt whose number is not this one was abandoned and stops at its next step. */
+  #attempt = 0;
+  /** The registrations before the current attempt, across the mounted apps, restored when it fails or is abandoned. */
+  #attemptSnapshot: Map<_AppCore, _Registry> | undefined;
   #cleanups: _Cleanups;
   /** The registrations before this app's last build, for a reset by its parent. */
   #beforeBuild: _Registry | undefined;
@@ -63,10 +92,11 @@ export class _AppCore {
   #responder: _ErrorResponder | undefined;
   stats: BuildStats = { builds: 0, failures: 0, lastBuildMs: undefined, middleware: 0, routes: 0 };
 
-  constructor(app: App, debug: boolean, logger: Logger) {
+  constructor(app: App, options: AppOptions) {
     this.app = app;
-    this.#debug = debug;
-    this.#logger = logger;
+    this.#debug = options.debug ?? false;
+    this.#logger = options.logger ?? console;
+    this.#buildTimeout = _timeoutOption(options.buildTimeout);
     this.#cleanups = this.#newCleanups();
   }
 
@@ -117,7 +147,12 @@ export class _AppCore {
   ): Promise<Response> {
     return this.#ensureBuilt().then(
       () => this.app.fetch(request, env, executionContext),
-      () => this.closing === undefined ? _startFailed() : _closed(),
+      (error) =>
+        this.closing !== undefined
+          ? _closed()
+          : error instanceof _BuildTimedOut
+          ? _startTimedOut(String(Math.max(1, Math.ceil((this.#buildTimeout ?? 0) / 1000))))
+          : _startFailed(),
     );
   }
 
@@ -174,42 +209,88 @@ export class _AppCore {
       this.#report(selfWait.message);
       return Promise.reject(selfWait);
     }
+    if (this.#building !== undefined) return this.#building;
     // The build starts a microtask later so the memo is set before any user
     // code runs, and a failure before its first await clears a memo that exists.
-    return this.#building ??= Promise.resolve().then(() => this.#build()).then(
+    const attempt = ++this.#attempt;
+    const run = Promise.resolve().then(() => this.#build(attempt));
+    const memo: Promise<Handler> = this.#limited(run, attempt).then(
       (chain) => {
         this.#inFlight = false;
         return chain;
       },
       (error) => {
-        this.#inFlight = false;
-        this.#building = undefined;
-        if (this.phase !== "closed") this.phase = "open";
+        // An attempt that close() or the timeout overtook has nothing left to clear.
+        if (this.#building === memo) {
+          this.#inFlight = false;
+          this.#building = undefined;
+          if (this.phase !== "closed") this.phase = "open";
+        }
         throw error;
       },
     );
+    return this.#building = memo;
   }
 
-  /** Stops a build that `close()` overtook, before it opens anything more. */
-  #checkNotClosed(): void {
-    if (this.phase === "closed") {
-      throw new _Overtaken("The app was closed during its build: create a new App to serve again");
+  /** `run`, or a rejection once it runs over `buildTimeout`, abandoning it. */
+  #limited(run: Promise<Handler>, attempt: number): Promise<Handler> {
+    const limit = this.#buildTimeout;
+    if (limit === undefined) return run;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.#attempt !== attempt || this.phase === "closed") return;
+        const error = new _BuildTimedOut(
+          `The build took longer than buildTimeout (${limit} ms) and was abandoned: a startup ` +
+            `hook or middleware factory never settled. Requests got 503 with Retry-After; the ` +
+            `next request or app.ready() starts a fresh attempt. Make set-up settle (give it ` +
+            `its own timeout) or raise buildTimeout`,
+        );
+        this.#abandon(attempt, error);
+        reject(error);
+      }, limit);
+      run.then((chain) => {
+        clearTimeout(timer);
+        resolve(chain);
+      }, (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  /** Gives up on a hung attempt: it stops at its next step and disposes of what it built. */
+  #abandon(attempt: number, error: Error): void {
+    this.#attempt++;
+    this.stats = { ...this.stats, failures: this.stats.failures + 1 };
+    this.#report(`build attempt ${attempt} was abandoned`, error);
+    if (this.#attemptSnapshot !== undefined) {
+      for (const [core, snapshot] of this.#attemptSnapshot) core.#restore(snapshot);
     }
   }
 
-  async #build(): Promise<Handler> {
+  /** Stops a build that `close()` or the timeout overtook, before it opens anything more. */
+  #checkCurrent(attempt: number): void {
+    if (this.phase === "closed") {
+      throw new _Overtaken("The app was closed during its build: create a new App to serve again");
+    }
+    if (this.#attempt !== attempt) {
+      throw new _Overtaken(`Build attempt ${attempt} ran over buildTimeout and was abandoned`);
+    }
+  }
+
+  async #build(attempt: number): Promise<Handler> {
     this.#inFlight = true;
     const started = performance.now();
     // Mounted apps' registrations are kept too: a hook here may register on them.
-    const before = this.#snapshotTree(new Map());
+    const before = this.#attemptSnapshot = this.#snapshotTree(new Map());
     this.#beforeBuild = before.get(this);
     const cleanups = this.#newCleanups();
     const registry = this.registry;
-    const attempt = this.stats.builds + 1;
-    this.stats = { ...this.stats, builds: attempt };
+    this.stats = { ...this.stats, builds: this.stats.builds + 1 };
+    const checkCurrent = () => this.#checkCurrent(attempt);
     let childFailed = false;
     try {
-      this.#checkNotClosed();
+      checkCurrent();
       this.phase = "starting";
       for (let index = 0; index < registry.startupHooks.length; index++) {
         const hook = registry.startupHooks[index] as StartupHook;
@@ -222,7 +303,7 @@ export class _AppCore {
             }: return nothing, or a cleanup function for close() to run`,
           );
         }
-        this.#checkNotClosed();
+        checkCurrent();
       }
       this.phase = "frozen";
       const responder = new _ErrorResponder(
@@ -234,13 +315,14 @@ export class _AppCore {
       const routes = [...registry.routes];
       for (const mount of registry.mounts) {
         try {
-          routes.push(...await this.#mountRoutes(mount, cleanups));
+          routes.push(...await this.#mountRoutes(mount, cleanups, attempt));
         } catch (error) {
           childFailed = true;
           throw error;
         }
+        checkCurrent();
       }
-      this.#checkNotClosed();
+      const built: ((stats: BuildStats) => void)[] = [];
       const build: Build = {
         app: this.app,
         defer: (cleanup) => {
@@ -251,26 +333,38 @@ export class _AppCore {
           }
           cleanups.add(cleanup);
         },
+        onBuilt: (callback) => {
+          if (typeof callback !== "function") {
+            throw new TypeError(
+              `build.onBuilt() takes a function (stats) => void, got ${_describe(callback)}`,
+            );
+          }
+          built.push(callback);
+        },
       };
       const chain = await _composeStack({
         middleware: registry.middleware,
         routes,
         responder,
         build,
+        checkCurrent,
       });
-      this.#cleanups = cleanups;
-      this.#responder = responder;
       this.stats = {
         ...this.stats,
         lastBuildMs: performance.now() - started,
         middleware: registry.middleware.length,
         routes: registry.routes.length + registry.mounts.length,
       };
+      for (const callback of built) callback(this.stats);
+      this.#cleanups = cleanups;
+      this.#responder = responder;
       if (this.closing === undefined) this.chain = chain;
       return chain;
     } catch (error) {
-      this.stats = { ...this.stats, failures: this.stats.failures + 1 };
-      // A mounted app that failed has logged its own error; a build close() overtook is no failure.
+      const abandoned = this.#attempt !== attempt;
+      // An abandoned attempt was counted and logged when the timeout gave up on it.
+      if (!abandoned) this.stats = { ...this.stats, failures: this.stats.failures + 1 };
+      // A mounted app that failed has logged its own error; a build overtaken is no failure.
       if (!childFailed && !(error instanceof _Overtaken)) {
         this.#report(
           this.phase === "closed"
@@ -285,7 +379,8 @@ export class _AppCore {
       // After the cleanups, which reset mounted apps: put every registry back as it
       // was, for the retry. A closed app has no retry, and keeps its mounts so
       // that close() closes every app mounted in it, by a startup hook too.
-      if (this.phase !== "closed") {
+      // An abandoned attempt was undone when it was given up on; a newer one may be running.
+      if (this.phase !== "closed" && !abandoned) {
         for (const [core, snapshot] of before) core.#restore(snapshot);
       }
       throw error;
@@ -322,13 +417,24 @@ export class _AppCore {
     this.registry = snapshot;
   }
 
-  async #mountRoutes(mount: _Mount, cleanups: _Cleanups): Promise<RouteDefinition<Handler>[]> {
+  async #mountRoutes(
+    mount: _Mount,
+    cleanups: _Cleanups,
+    attempt: number,
+  ): Promise<RouteDefinition<Handler>[]> {
     const { prefix, segments, target, core: child } = mount;
     let handler: Handler;
     if (child !== undefined) {
       if (child.closing === undefined) {
-        // The child is torn down with this app: reset for a retry when this build fails, closed when this app closes.
-        cleanups.add(() => this.phase === "closed" ? child.close() : child.#reset());
+        // The child is torn down with this app: reset for a retry when this build fails, closed
+        // when this app closes; left alone when this attempt was abandoned and a newer one owns it.
+        cleanups.add(() =>
+          this.phase === "closed"
+            ? child.close()
+            : this.#attempt === attempt
+            ? child.#reset()
+            : undefined
+        );
         try {
           await child.#ensureBuilt();
         } catch (error) {

@@ -93,6 +93,8 @@ export interface _StackParts {
   readonly routes: readonly RouteDefinition<Handler>[];
   readonly responder: _ErrorResponder;
   readonly build: Build;
+  /** Throws when the build was overtaken (closed or abandoned), so no further factory runs. */
+  readonly checkCurrent: () => void;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function _composeStack(parts: _StackParts): Promise<Handler> {
   for (let index = parts.middleware.length - 1; index >= 0; index--) {
     const factory = parts.middleware[index] as Middleware;
     const handler: unknown = await factory(next, parts.build);
+    parts.checkCurrent();
     if (typeof handler !== "function") {
       throw new TypeError(
         `Middleware factory #${index + 1} (${factory.name || "anonymous"}) returned ${

@@ -52,6 +52,15 @@ export interface AppOptions {
   debug?: boolean;
   /** Where unhandled errors and failed builds are reported. Defaults to `console`. */
   logger?: Logger;
+  /**
+   * How long, in milliseconds, a build attempt may take before it is
+   * abandoned. Defaults to no limit. When an attempt runs over (a factory or
+   * startup hook that never settles), every request waiting on it gets `503`
+   * with a `Retry-After` header, `ready()` rejects, and the next request or
+   * `ready()` starts a fresh attempt. The abandoned attempt is never served:
+   * when its hung step settles, it stops there and its cleanups run.
+   */
+  buildTimeout?: number;
 }
 
 /**
@@ -170,7 +179,7 @@ export class App<T extends AppTypes = AppTypes> {
   /**
    * Makes an app with nothing registered.
    *
-   * @param options `debug` and `logger`.
+   * @param options `debug`, `logger` and `buildTimeout`.
    *
    * @example
    * ```ts
@@ -180,11 +189,7 @@ export class App<T extends AppTypes = AppTypes> {
    * ```
    */
   constructor(options: AppOptions = {}) {
-    const core = this.#core = new _AppCore(
-      this as App,
-      options.debug ?? false,
-      options.logger ?? console,
-    );
+    const core = this.#core = new _AppCore(this as App, options);
     this.fetch = (request, env, executionContext) => {
       const chain = core.chain;
       // Fast path: once built, the chain is pre-composed; no memo, no await.

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { App } from "./app.ts";
+import type { App, BuildStats } from "./app.ts";
 import type { AppTypes, Handler } from "./context.ts";
 
 /**
@@ -48,6 +48,30 @@ export interface Build<T extends AppTypes = AppTypes> {
    * @param cleanup Closes what the factory opened; may be async.
    */
   defer(cleanup: Cleanup): void;
+  /**
+   * Registers a callback that runs once this build has succeeded, before the
+   * first request is served, with the app's {@linkcode BuildStats} (so
+   * `stats.lastBuildMs` is this build's duration): for a start-up log line or
+   * a metric. A callback that throws fails the build like a factory that
+   * throws.
+   *
+   * @param callback Told the stats of the build that just succeeded.
+   *
+   * @example Log how long the build took
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const lines: string[] = [];
+   * const app = new App().use((next, build) => {
+   *   build.onBuilt((stats) => lines.push(`built ${stats.middleware} middleware`));
+   *   return next;
+   * });
+   * await app.ready();
+   * assert.deepEqual(lines, ["built 1 middleware"]);
+   * ```
+   */
+  onBuilt(callback: (stats: BuildStats) => void): void;
 }
 
 /**

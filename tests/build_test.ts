@@ -258,3 +258,54 @@ test("App refuses a mounted app's startup hook that waits on its parent's build"
   await parent.ready();
   assert.match(String(refused), /called from a startup hook while this app is building/);
 });
+
+test("App calls build.onBuilt callbacks once the build succeeded, with its stats, before serving", async () => {
+  const seen: { builds: number; lastBuildMs: number | undefined; middleware: number }[] = [];
+  let servedBeforeCallback = false;
+  const app = new App().use((next, build) => {
+    build.onBuilt((stats) => {
+      servedBeforeCallback = served > 0;
+      seen.push({
+        builds: stats.builds,
+        lastBuildMs: stats.lastBuildMs,
+        middleware: stats.middleware,
+      });
+    });
+    return next;
+  }).get("/", () => {
+    served++;
+    return new Response("ok");
+  });
+  let served = 0;
+
+  await Promise.all([request(app, "/"), request(app, "/")]);
+
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.builds, 1);
+  assert.equal(seen[0]!.middleware, 1);
+  assert.ok(seen[0]!.lastBuildMs !== undefined && seen[0]!.lastBuildMs >= 0);
+  assert.equal(servedBeforeCallback, false);
+});
+
+test("App fails the build when a build.onBuilt callback throws, and retries", async () => {
+  let calls = 0;
+  const app = new App({ logger: recordingLogger() }).use((next, build) => {
+    build.onBuilt(() => {
+      if (++calls === 1) throw new Error("metrics down");
+    });
+    return next;
+  }).get("/", ok);
+
+  assert.equal((await request(app, "/")).status, 503);
+  assert.equal((await request(app, "/")).status, 200);
+  assert.equal(calls, 2);
+});
+
+test("build.onBuilt refuses a non-function, saying what it takes", async () => {
+  const app = new App({ logger: recordingLogger() }).use((next, build) => {
+    build.onBuilt("log" as unknown as () => void);
+    return next;
+  });
+
+  await assert.rejects(app.ready(), /build\.onBuilt\(\) takes a function \(stats\) => void, got/);
+});
