@@ -60,7 +60,7 @@ export interface AppOptions {
    * `ready()` starts a fresh attempt. The abandoned attempt is never served:
    * when its hung step settles, it stops there and its cleanups run.
    */
-  buildTimeout?: number;
+  buildTimeout?: number | undefined;
 }
 
 /**
