@@ -39,7 +39,7 @@ check "deno lint" "$DENO" lint
 check "deno check (lib, tests, bench, examples)" "$DENO" check mod.ts lib/ tests/ bench/ examples/
 check "deno test --doc (every JSDoc example type-checks and runs)" "$DENO" test --doc mod.ts lib/
 check "deno check --doc-only README.md (its examples type-check)" "$DENO" check --doc-only README.md
-check "deno doc --lint mod.ts" "$DENO" doc --lint mod.ts
+check "deno doc --lint (both entry points)" "$DENO" doc --lint mod.ts lib/middleware/mod.ts
 check "deno publish --dry-run" "$DENO" publish --dry-run --allow-dirty
 # The benchmarks run so they cannot rot; their numbers are printed, never asserted.
 check "benchmark runs on Deno (deno bench)" "$DENO" bench --allow-env bench/
