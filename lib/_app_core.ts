@@ -25,6 +25,25 @@ import { _stripSegments } from "./_http.ts";
 
 type _Phase = "open" | "starting" | "frozen" | "closed";
 
+/** Methods the Fetch standard forbids in `new Request()`. */
+const _FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/** The `App` methods that register, refused to a startup hook whose attempt was abandoned. */
+const _REGISTRATIONS: ReadonlySet<PropertyKey> = new Set([
+  "use",
+  "get",
+  "post",
+  "put",
+  "patch",
+  "delete",
+  "options",
+  "all",
+  "on",
+  "mount",
+  "onError",
+  "onStartup",
+]);
+
 /** The app whose startup hook is running its synchronous part right now, to catch a hook that waits on its own build. */
 let _runningHook: _AppCore | undefined;
 
@@ -82,6 +101,10 @@ export class _AppCore {
   #attempt = 0;
   /** The registrations before the current attempt, across the mounted apps, restored when it fails or is abandoned. */
   #attemptSnapshot: Map<_AppCore, _Registry> | undefined;
+  /** The cleanups the current attempt has registered so far, run at once if it is abandoned. */
+  #attemptCleanups: _Cleanups | undefined;
+  /** Cleanups of abandoned attempts still running, which `close()` waits for. */
+  readonly #disposing = new Set<Promise<void>>();
   #cleanups: _Cleanups;
   /** The registrations before this app's last build, for a reset by its parent. */
   #beforeBuild: _Registry | undefined;
@@ -170,6 +193,7 @@ export class _AppCore {
     this.phase = "closed";
     this.chain = _closed;
     await this.#building?.catch(() => {});
+    await Promise.all(this.#disposing);
     const errors = await this.#cleanups.run();
     // Mounted apps close with this one, built or not; a built one was closed by its cleanup already.
     for (const mount of this.registry.mounts) {
@@ -266,6 +290,20 @@ export class _AppCore {
     if (this.#attemptSnapshot !== undefined) {
       for (const [core, snapshot] of this.#attemptSnapshot) core.#restore(snapshot);
     }
+    // What the attempt opened before it hung is closed now, not when (if ever) it settles;
+    // whatever it defers later runs at once.
+    const disposal = this.#attemptCleanups?.run().then((errors) => {
+      for (const cleanupError of errors) {
+        this.#report(
+          `a cleanup threw while disposing of abandoned attempt ${attempt}`,
+          cleanupError,
+        );
+      }
+    });
+    if (disposal !== undefined) {
+      this.#disposing.add(disposal);
+      disposal.finally(() => this.#disposing.delete(disposal));
+    }
   }
 
   /** Stops a build that `close()` or the timeout overtook, before it opens anything more. */
@@ -284,7 +322,7 @@ export class _AppCore {
     // Mounted apps' registrations are kept too: a hook here may register on them.
     const before = this.#attemptSnapshot = this.#snapshotTree(new Map());
     this.#beforeBuild = before.get(this);
-    const cleanups = this.#newCleanups();
+    const cleanups = this.#attemptCleanups = this.#newCleanups();
     const registry = this.registry;
     this.stats = { ...this.stats, builds: this.stats.builds + 1 };
     const checkCurrent = () => this.#checkCurrent(attempt);
@@ -294,7 +332,7 @@ export class _AppCore {
       this.phase = "starting";
       for (let index = 0; index < registry.startupHooks.length; index++) {
         const hook = registry.startupHooks[index] as StartupHook;
-        const cleanup = await this.#runHook(hook);
+        const cleanup = await this.#runHook(hook, attempt);
         if (typeof cleanup === "function") cleanups.add(cleanup as Cleanup);
         else if (cleanup !== undefined) {
           throw new TypeError(
@@ -388,14 +426,41 @@ export class _AppCore {
   }
 
   /** Calls a startup hook, marking its synchronous part so a call back into this app's build is caught. */
-  #runHook(hook: StartupHook): Promise<unknown> | unknown {
+  #runHook(hook: StartupHook, attempt: number): Promise<unknown> | unknown {
     const previous = _runningHook;
     _runningHook = this;
     try {
-      return hook(this.app);
+      return hook(this.#buildTimeout === undefined ? this.app : this.#hookView(attempt));
     } finally {
       _runningHook = previous;
     }
+  }
+
+  /**
+   * The app as a startup hook of `attempt` sees it when attempts can be
+   * abandoned: the same app, but its registrations throw once that attempt was
+   * abandoned, so a hook that resumes late cannot register into the next one.
+   */
+  #hookView(attempt: number): App {
+    const app = this.app;
+    const view: App = new Proxy(app, {
+      get: (target, key) => {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== "function" || !_REGISTRATIONS.has(key)) return value;
+        return (...args: unknown[]) => {
+          if (this.#attempt !== attempt && this.phase !== "closed") {
+            throw new Error(
+              `Cannot call app.${String(key)}() from a startup hook whose build attempt was ` +
+                `abandoned (it ran over buildTimeout): a fresh attempt runs the hooks again; ` +
+                `make the hook settle sooner, or raise buildTimeout`,
+            );
+          }
+          const result: unknown = value.apply(target, args);
+          return result === target ? view : result;
+        };
+      },
+    });
+    return view;
   }
 
   /** Copies of this app's registrations and those of every app mounted below it. */
@@ -450,7 +515,17 @@ export class _AppCore {
       handler = (request, ctx) => {
         const url = new URL(request.url);
         url.pathname = _stripSegments(ctx.path, segments);
-        return forward(new Request(url, request), ctx.env, ctx.executionContext);
+        let forwarded: Request;
+        try {
+          forwarded = new Request(url, request);
+        } catch (error) {
+          // Deno's server lets CONNECT, TRACE and TRACK in, but its Request constructor refuses them.
+          if (!_FORBIDDEN_METHODS.has(request.method.toUpperCase())) throw error;
+          return problemResponse(501, {
+            detail: `${request.method} requests cannot be forwarded to a mounted fetch handler`,
+          });
+        }
+        return forward(forwarded, ctx.env, ctx.executionContext);
       };
     }
     const base = prefix === "/" ? "" : prefix;
