@@ -1,100 +1,334 @@
 /**
- * The scenarios behind `fetch_bench.ts` (Deno.bench) and `fetch_bench_bun.ts`
- * (mitata on Bun): the per-request cost of a built app's `fetch` with 10
- * pass-through middleware on a static route, against a bare
- * `(request) => new Response("ok")`. The requirement is within 1.5x of bare.
+ * The per-request scenarios behind `fetch_bench.ts` (Deno.bench) and
+ * `fetch_bench_bun.ts` (mitata on Bun): a built app's `fetch` with N
+ * middleware in front of a static route (`GET /`) or a param route
+ * (`GET /users/42`), the middleware passing the request through or setting a
+ * header after `next`. Every group has its floor, a bare
+ * `(request) => new Response("ok")`, and the hand-written chain of N wrappers
+ * composed once (the limit of latch's design), next to latch and the peers
+ * doing the same work. One more group times the same latch app built eagerly
+ * (`ready()`) and lazily (by its first request).
  *
- * Every case makes one `Response` with the body "ok" and returns it unread;
- * nothing else is consumed. Apps are built (`await app.ready()`) in setup, so
- * no case times a build.
+ * Every case is called once and its answer checked (status, body, headers)
+ * before anything is timed, so no framework is benchmarked answering a 404.
+ * Apps are built in setup, so no case times a build.
  *
  * @module
  */
 
 import { App, type Middleware } from "../mod.ts";
+import {
+  type AppShape,
+  type FetchFunction,
+  headerName,
+  type MiddlewareKind,
+  type Peer,
+  type RouteKind,
+} from "./_peers.ts";
 
-/** One benchmark case: `fn` is the timed body, called once per iteration. */
+/** One timed case: `fn` answers the case's request once per iteration. */
 export interface Scenario {
+  /** `<framework>, N=<n>`; unique within the group. */
   readonly name: string;
+  /** The route and middleware kind, e.g. `GET /, pass-through`. */
   readonly group: string;
+  /** The case the others in its group are compared with. */
   readonly baseline?: boolean;
+  /** Which framework (or `bare`, `hand-written chain`) answers. */
+  readonly framework: string;
+  /** How many middleware the app has. */
+  readonly n: number;
+  /** The timed body. */
   readonly fn: () => Response | Promise<Response>;
+  /** What the answer must be. */
+  readonly expected: Expected;
 }
 
-/** The group every case belongs to. */
-export const GROUP = "GET / (static route), per request";
+/** What a case must answer: 200, this body, these headers set to "1". */
+export interface Expected {
+  /** The body text. */
+  readonly body: string;
+  /** Headers that must be present with the value "1". */
+  readonly headers: readonly string[];
+}
 
-/** How many pass-through layers the chained cases have. */
-export const DEPTH = 10;
+/** The middleware counts of the per-request scenarios. */
+export const DEPTHS: readonly number[] = [0, 1, 10, 50];
 
-/** Makes the bare handler: the baseline, and the innermost of the hand-written chain. */
+/** The middleware count of the lazy-vs-eager group and of the HTTP benchmark. */
+export const LAZY_DEPTH = 10;
+
+/** The group that compares an eagerly built app with a lazily built one. */
+export const LAZY_GROUP = `lazy vs eager, GET /users/:id, N=${LAZY_DEPTH} pass-through`;
+
+/** The URL each route kind is requested at. */
+export function urlOf(route: RouteKind): string {
+  return route === "static" ? "http://localhost/" : "http://localhost/users/42";
+}
+
+/** The name of a group: route, then middleware kind. */
+export function groupOf(route: RouteKind, kind: MiddlewareKind): string {
+  return `${route === "static" ? "GET /" : "GET /users/:id"}, ${kind}`;
+}
+
+/** The name of a case: framework, then middleware count. */
+export function nameOf(framework: string, n: number): string {
+  return `${framework}, N=${n}`;
+}
+
+/** The floor: no routing, no middleware, one `Response`. */
 function bareHandler(): (request: Request) => Response {
   return (_request) => new Response("ok");
 }
 
-/**
- * Builds every case and checks, outside any timed loop, that each answers 200
- * "ok" (so latch is not benchmarked answering 404 or 500).
- *
- * @returns The cases, baseline first.
- */
-export async function setupScenarios(): Promise<Scenario[]> {
-  // One Request, reused by every iteration of every case: a GET has no body,
-  // so nothing on it is consumed, and peers' benchmarks do the same. Building
-  // a Request per iteration would add the same (large) cost to every case and
-  // hide the difference being measured.
-  const request = new Request("http://localhost/");
-
-  const bare = bareHandler();
-
-  // Ten closures composed once, innermost first, the way latch composes at build.
-  let chain: (request: Request) => Response | Promise<Response> = bareHandler();
-  for (let index = 0; index < DEPTH; index++) {
+/** `n` wrappers around the bare handler, composed once, innermost first. */
+function handWrittenChain(n: number, kind: MiddlewareKind): (request: Request) => Response {
+  let chain = bareHandler();
+  for (let index = n - 1; index >= 0; index--) {
     const next = chain;
-    chain = (req) => next(req);
+    const header = headerName(index);
+    chain = kind === "pass-through" ? (request) => next(request) : (request) => {
+      const response = next(request);
+      response.headers.set(header, "1");
+      return response;
+    };
   }
-  const handWritten = chain;
+  return chain;
+}
 
-  const latch0 = new App().get("/", () => new Response("ok"));
-  await latch0.ready();
+/**
+ * A latch middleware of the given kind. The post-processing one stays sync
+ * when `next` answered synchronously, the way latch's own layers do; `async`
+ * makes it `async`/`await`, the way most users write it.
+ */
+export function latchMiddleware(kind: MiddlewareKind, index: number, async = false): Middleware {
+  if (kind === "pass-through") return (next) => (request, ctx) => next(request, ctx);
+  const header = headerName(index);
+  if (async) {
+    return (next) => async (request, ctx) => {
+      const response = await next(request, ctx);
+      response.headers.set(header, "1");
+      return response;
+    };
+  }
+  return (next) => (request, ctx) => {
+    const answer = next(request, ctx);
+    if (answer instanceof Response) {
+      answer.headers.set(header, "1");
+      return answer;
+    }
+    return answer.then((response) => {
+      response.headers.set(header, "1");
+      return response;
+    });
+  };
+}
 
-  // The same factory registered ten times, as the hand-written chain repeats one closure.
-  const passThrough: Middleware = (next) => (req, ctx) => next(req, ctx);
-  const latch10 = new App();
-  for (let index = 0; index < DEPTH; index++) latch10.use(passThrough);
-  latch10.get("/", () => new Response("ok"));
-  await latch10.ready();
+/**
+ * A latch app of the given shape, not built yet.
+ *
+ * @param shape How many middleware, which kind, which route.
+ * @param async Whether post-processing middleware are `async` functions.
+ * @returns The app.
+ */
+export function latchApp(shape: AppShape, async = false): App {
+  const app = new App();
+  for (let index = 0; index < shape.n; index++) {
+    app.use(latchMiddleware(shape.kind, index, async));
+  }
+  if (shape.route === "static") app.get("/", () => new Response("ok"));
+  else app.get("/users/:id", (_request, ctx) => new Response(ctx.params.id));
+  return app;
+}
 
-  const fetch0 = latch0.fetch;
-  const fetch10 = latch10.fetch;
-  const scenarios: Scenario[] = [
-    { name: "bare handler", group: GROUP, baseline: true, fn: () => bare(request) },
-    {
-      name: `hand-written chain of ${DEPTH} wrappers`,
-      group: GROUP,
-      fn: () => handWritten(request),
-    },
-    { name: "latch, 0 middleware", group: GROUP, fn: () => fetch0(request) },
-    { name: `latch, ${DEPTH} pass-through middleware`, group: GROUP, fn: () => fetch10(request) },
-  ];
+/** latch as a peer: built eagerly with `ready()` before it is timed. */
+export const latch: Peer = {
+  name: "latch",
+  async make(shape) {
+    const app = latchApp(shape);
+    await app.ready();
+    return app.fetch;
+  },
+};
 
-  for (const scenario of scenarios) {
-    const response = await scenario.fn();
-    const body = await response.text();
-    if (response.status !== 200 || body !== "ok") {
-      throw new Error(
-        `Scenario "${scenario.name}" answered ${response.status} ${JSON.stringify(body)}, ` +
-          `not 200 "ok": the benchmark would measure the wrong path`,
-      );
+/** latch with `async`/`await` post-processing middleware (pass-through ones are the same as `latch`). */
+export const latchAsync: Peer = {
+  name: "latch (async mw)",
+  async make(shape) {
+    const app = latchApp(shape, true);
+    await app.ready();
+    return app.fetch;
+  },
+};
+
+/** Calls `fn` once and throws unless it answers 200 with the expected body and headers. */
+export async function checkAnswer(
+  label: string,
+  fn: () => Response | Promise<Response>,
+  expected: Expected,
+): Promise<void> {
+  const response = await fn();
+  const body = await response.text();
+  const missing = expected.headers.filter((name) => response.headers.get(name) !== "1");
+  if (response.status !== 200 || body !== expected.body || missing.length > 0) {
+    throw new Error(
+      `Scenario "${label}" answered ${response.status} ${JSON.stringify(body)}` +
+        (missing.length > 0 ? ` without the headers ${missing.join(", ")}` : "") +
+        `, not 200 ${JSON.stringify(expected.body)}: the benchmark would measure the wrong path`,
+    );
+  }
+}
+
+/** The per-request groups, in the order they run. */
+export const REQUEST_GROUPS: readonly string[] = [
+  groupOf("static", "pass-through"),
+  groupOf("static", "post-process"),
+  groupOf("param", "pass-through"),
+  groupOf("param", "post-process"),
+  LAZY_GROUP,
+];
+
+/**
+ * Which cases one process runs. `run.ts` runs each framework of each group in
+ * a process of its own, next to the bare baseline, so that no framework's
+ * code warms up or deoptimizes what another is measured on (they share
+ * `Response` and `Headers`); a ratio is then taken within one process.
+ */
+export interface ScenarioFilter {
+  /** Only this group; every group when absent. */
+  readonly group?: string | undefined;
+  /** Only this framework (the baseline always runs); every one when absent. */
+  readonly framework?: string | undefined;
+}
+
+/**
+ * The framework of each process `run.ts` starts for a group, on a runtime.
+ *
+ * @param group One of {@linkcode REQUEST_GROUPS}.
+ * @param peers The names of the peers on that runtime.
+ * @returns The frameworks, one process each.
+ */
+export function frameworksOf(group: string, peers: readonly string[]): string[] {
+  if (group === LAZY_GROUP) return [latch.name];
+  const latches = group.endsWith("post-process") ? [latch.name, latchAsync.name] : [latch.name];
+  return ["hand-written chain", ...latches, ...peers];
+}
+
+/**
+ * Builds the per-request cases and checks each one's answer, outside any
+ * timed loop.
+ *
+ * @param peers The frameworks compared with latch on this runtime (latch itself is added).
+ * @param filter Which group and framework to build; all when empty.
+ * @param depths The middleware counts.
+ * @returns The cases, each group's baseline first.
+ */
+export async function setupScenarios(
+  peers: readonly Peer[],
+  filter: ScenarioFilter = {},
+  depths: readonly number[] = DEPTHS,
+): Promise<Scenario[]> {
+  const scenarios: Scenario[] = [];
+  const wanted = (group: string, framework: string) =>
+    (filter.group === undefined || filter.group === group) &&
+    (filter.framework === undefined || filter.framework === framework || framework === "bare");
+  const add = (
+    group: string,
+    framework: string,
+    n: number,
+    request: Request,
+    fetch: FetchFunction,
+    expected: Expected,
+    baseline = false,
+  ) => {
+    // Each case gets its own closure, so no call site is shared between frameworks.
+    scenarios.push({
+      name: nameOf(framework, n),
+      group,
+      baseline,
+      framework,
+      n,
+      fn: () => fetch(request),
+      expected,
+    });
+  };
+
+  for (const route of ["static", "param"] as const) {
+    for (const kind of ["pass-through", "post-process"] as const) {
+      // One Request per group, reused by every iteration of every case: a GET has
+      // no body, so nothing on it is consumed. A Request per iteration would add
+      // the same large cost to every case and hide the differences measured.
+      const request = new Request(urlOf(route));
+      const group = groupOf(route, kind);
+      if (!wanted(group, "bare")) continue;
+      const ok: Expected = { body: "ok", headers: [] };
+      add(group, "bare", 0, request, bareHandler(), ok, true);
+      for (const n of depths) {
+        const headers = kind === "post-process"
+          ? Array.from({ length: n }, (_, index) => headerName(index))
+          : [];
+        const body = route === "static" ? "ok" : "42";
+        if (wanted(group, "hand-written chain")) {
+          add(group, "hand-written chain", n, request, handWrittenChain(n, kind), {
+            body: "ok",
+            headers,
+          });
+        }
+        const frameworks = kind === "post-process" ? [latch, latchAsync, ...peers] : [
+          latch,
+          ...peers,
+        ];
+        for (const peer of frameworks) {
+          if (!wanted(group, peer.name)) continue;
+          add(group, peer.name, n, request, await peer.make({ n, kind, route }), { body, headers });
+        }
+      }
     }
   }
+
+  // The same app twice: built by ready() before serving, or by its first request.
+  if (wanted(LAZY_GROUP, latch.name)) await addLazyGroup(add);
+
+  for (const scenario of scenarios) {
+    await checkAnswer(`${scenario.group}: ${scenario.name}`, scenario.fn, scenario.expected);
+  }
   return scenarios;
+}
+
+/** Adds the lazy-vs-eager cases: the same app built by `ready()`, or by its first request. */
+async function addLazyGroup(
+  add: (
+    group: string,
+    framework: string,
+    n: number,
+    request: Request,
+    fetch: FetchFunction,
+    expected: Expected,
+    baseline?: boolean,
+  ) => void,
+): Promise<void> {
+  const request = new Request(urlOf("param"));
+  const shape: AppShape = { n: LAZY_DEPTH, kind: "pass-through", route: "param" };
+  const eager = latchApp(shape);
+  await eager.ready();
+  const lazy = latchApp(shape);
+  await lazy.fetch(new Request(urlOf("param")));
+  if (eager.stats.builds !== 1 || lazy.stats.builds !== 1) {
+    throw new Error(`Expected one build each, got ${eager.stats.builds} and ${lazy.stats.builds}`);
+  }
+  const expected: Expected = { body: "42", headers: [] };
+  add(LAZY_GROUP, "bare", 0, request, bareHandler(), { body: "ok", headers: [] }, true);
+  add(LAZY_GROUP, "latch, built eagerly", LAZY_DEPTH, request, eager.fetch, expected);
+  add(LAZY_GROUP, "latch, built lazily", LAZY_DEPTH, request, lazy.fetch, expected);
 }
 
 /**
  * Whether `fn` answers synchronously. Deno.bench awaits only `async`
  * functions, so a case that returns a promise must be wrapped to be timed to
- * completion; every case here is expected to be sync once built.
+ * completion.
+ *
+ * @param fn A case's timed body.
+ * @returns `true` when it returned a `Response`, not a promise.
  */
 export function answersSynchronously(fn: Scenario["fn"]): boolean {
   return fn() instanceof Response;
