@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
-import { compress, type CompressOptions, type Encoding } from "../lib/middleware/mod.ts";
+import { compress, type CompressOptions, type Encoding, etag } from "../lib/middleware/mod.ts";
 import { request } from "./_helpers.ts";
 import { serve } from "./_serve.ts";
 
@@ -245,4 +245,59 @@ test("compress() refuses codings it cannot make and a threshold that is not a by
   assert.throws(() => compress({ compressible: /json/ as unknown as () => boolean }), {
     name: "TypeError",
   });
+});
+
+test("compress() answers HEAD with the headers the GET would get, without the GET's uncompressed length", async () => {
+  const headers = {
+    "content-type": "text/plain",
+    "content-length": String(BIG.length),
+    etag: '"v1"',
+  };
+  const app = new App().use(compress()).get("/", () => new Response(BIG, { headers }));
+  const full = await request(app, "/", get("gzip"));
+  const head = await request(app, "/", get("gzip", "HEAD"));
+  assert.equal(head.body, null, "HEAD through the GET route: the router dropped the body");
+  assert.deepEqual(Object.fromEntries(head.headers), Object.fromEntries(full.headers));
+  assert.equal(head.headers.has("content-length"), false, "RFC 9110 8.6: not the GET's length");
+  assert.equal(head.headers.get("content-encoding"), "gzip");
+  await full.body?.cancel();
+  const identity = await request(app, "/", get("br", "HEAD"));
+  assert.equal(identity.headers.get("content-length"), String(BIG.length));
+  assert.equal(identity.headers.get("vary"), "Accept-Encoding");
+  const unknown = new App().use(compress()).get("/", () => new Response(BIG, json));
+  const unknownLength = await request(unknown, "/", get("gzip", "HEAD"));
+  assert.equal(unknownLength.headers.has("content-encoding"), false, "the GET may be too small");
+  assert.equal(unknownLength.headers.get("vary"), "Accept-Encoding");
+});
+
+test("compress() keeps weak in a 304 the ETag it weakened, so a cache can match it to what it stored", async () => {
+  const app = new App().use(compress(), etag()).get(
+    "/",
+    () => new Response(BIG, { headers: { "content-type": "text/plain", etag: '"v1"' } }),
+  );
+  const compressed = await request(app, "/", get("gzip"));
+  assert.equal(compressed.headers.get("etag"), 'W/"v1"');
+  await compressed.body?.cancel();
+  const revalidated = await request(app, "/", {
+    headers: { "accept-encoding": "gzip", "if-none-match": 'W/"v1"' },
+  });
+  assert.equal(revalidated.status, 304);
+  assert.equal(revalidated.headers.get("etag"), 'W/"v1"', "RFC 9111 4.3.4: the stored one's");
+  assert.equal(revalidated.headers.get("vary"), "Accept-Encoding");
+  const identity = await request(app, "/", { headers: { "if-none-match": '"v1"' } });
+  assert.equal(identity.status, 304);
+  assert.equal(identity.headers.get("etag"), '"v1"', "an uncompressed copy keeps its strong tag");
+});
+
+test("compress() drops Accept-Ranges from what it compresses, as ranges would be of the uncompressed body", async () => {
+  const app = appAnswering(BIG, {
+    headers: { "content-type": "text/plain", "accept-ranges": "bytes" },
+  });
+  const compressed = await request(app, "/", get("gzip"));
+  assert.equal(compressed.headers.get("content-encoding"), "gzip");
+  assert.equal(compressed.headers.has("accept-ranges"), false);
+  await compressed.body?.cancel();
+  const identity = await request(app, "/", get("br"));
+  assert.equal(identity.headers.get("accept-ranges"), "bytes");
+  await identity.body?.cancel();
 });

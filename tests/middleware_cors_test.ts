@@ -229,3 +229,19 @@ test("cors() refuses malformed options at once, saying how to write them", () =>
   assert.doesNotThrow(() => cors({ origin: ["null", "http://localhost:8000"] }));
   assert.doesNotThrow(() => cors({ allowHeaders: ["*"], exposeHeaders: ["*"] }));
 });
+
+test("cors() with credentials reflects the origin when the origin function answers *, which browsers refuse", async () => {
+  const { app } = appWith({ origin: () => "*", credentials: true });
+  const response = await request(app, "/notes", { headers: { origin: SITE } });
+  assert.equal(response.headers.get("access-control-allow-origin"), SITE);
+  assert.equal(response.headers.get("access-control-allow-credentials"), "true");
+  const pre = await request(app, "/notes", preflight(SITE));
+  assert.equal(pre.headers.get("access-control-allow-origin"), SITE);
+  const { app: open } = appWith({ origin: () => "*" });
+  const anyone = await request(open, "/notes", { headers: { origin: SITE } });
+  assert.equal(
+    anyone.headers.get("access-control-allow-origin"),
+    "*",
+    "without credentials * is fine",
+  );
+});

@@ -192,3 +192,11 @@ test("etag() refuses a maxBytes that is not a byte count and retainedHeaders tha
     name: "TypeError",
   });
 });
+
+test("etag() refuses at once retainedHeaders that are not header names, instead of failing every 304", () => {
+  assert.throws(() => etag({ retainedHeaders: ["cache control"] }), {
+    name: "TypeError",
+    message: /retainedHeaders must be a list of header names/,
+  });
+  assert.doesNotThrow(() => etag({ retainedHeaders: ["Cache-Control", "x-version"] }));
+});

@@ -1,6 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HttpError } from "../mod.ts";
+import { App, HttpError, type Middleware } from "../mod.ts";
+import {
+  bodyLimit,
+  compress,
+  cors,
+  etag,
+  logger,
+  requestId,
+  secureHeaders,
+  serverTiming,
+  timeout,
+} from "../lib/middleware/mod.ts";
+import { recordingLogger } from "./_helpers.ts";
 import { _appendVary, _setHeaders, _withHeaders } from "../lib/middleware/_headers.ts";
 
 /** `response` with headers that throw a TypeError on any change, as Deno's immutable ones do, on every runtime. */
@@ -93,4 +105,35 @@ test("_withHeaders() adds headers to a thrown or rejected HttpError, and leaves 
       undefined,
       add,
     ), other);
+});
+
+test("every built-in middleware leaves a later middleware's missing return for the app to name", async () => {
+  const builtIns = {
+    logger: logger({ build: false, write: () => {} }),
+    requestId: requestId(),
+    serverTiming: serverTiming(),
+    cors: cors(),
+    secureHeaders: secureHeaders(),
+    timeout: timeout(60_000),
+    bodyLimit: bodyLimit(10),
+    compress: compress(),
+    etag: etag(),
+  };
+  const forgetsSync: Middleware = () => () => undefined as unknown as Response;
+  const forgetsAsync: Middleware = () => () => Promise.resolve(undefined as unknown as Response);
+  for (const [name, middleware] of Object.entries(builtIns)) {
+    for (const forgets of [forgetsSync, forgetsAsync]) {
+      const logger = recordingLogger();
+      const app = new App({ logger }).use(middleware, forgets).get("/", () => new Response());
+      const response = await app.fetch(
+        new Request("http://localhost/", { method: "POST", body: "x" }),
+      );
+      assert.equal(response.status, 500, name);
+      assert.match(
+        logger.entries.map((entry) => entry.message).join("\n"),
+        /did you forget to return next\(request, ctx\)\?/,
+        `${name}, ${forgets === forgetsSync ? "sync" : "async"}`,
+      );
+    }
+  }
 });

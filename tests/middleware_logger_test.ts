@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App, HttpError, type Middleware } from "../mod.ts";
 import { logger, type LoggerOptions } from "../lib/middleware/mod.ts";
-import { recordingLogger, request } from "./_helpers.ts";
+import { recordingLogger, request, settle, watchUnhandledRejections } from "./_helpers.ts";
 
 /** An app logging to an array, with a few routes. */
 function loggedApp(options: LoggerOptions = {}) {
@@ -138,4 +138,26 @@ test("logger() refuses an unknown format or a sink that is not a function", () =
     message: /format must be "text" or "json", got "xml"/,
   });
   assert.throws(() => logger({ write: "stdout" as unknown as () => void }), { name: "TypeError" });
+});
+
+test("logger() keeps serving, with no unhandled rejection, when an async sink rejects", async () => {
+  const rejections = watchUnhandledRejections();
+  try {
+    let calls = 0;
+    const app = new App().use(logger({
+      write: async () => {
+        calls++;
+        await Promise.resolve();
+        throw new Error("disk full");
+      },
+    })).get("/", () => new Response("ok"));
+    const response = await request(app, "/");
+    assert.equal(await response.text(), "ok");
+    await settle();
+    await settle();
+    assert.equal(calls, 2, "the build line and the request line");
+    assert.equal(rejections.count(), 0);
+  } finally {
+    rejections.stop();
+  }
 });

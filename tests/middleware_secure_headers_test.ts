@@ -98,3 +98,11 @@ test("secureHeaders() refuses an unknown option or a value that is not a header 
   );
   assert.doesNotThrow(() => secureHeaders({ xFrameOptions: undefined }));
 });
+
+test("secureHeaders() refuses at once a value no header can carry, instead of failing every request", () => {
+  assert.throws(
+    () => secureHeaders({ contentSecurityPolicy: "default-src 'self' https://\u20ac.example" }),
+    { name: "TypeError", message: /contentSecurityPolicy must be a header value/ },
+  );
+  assert.doesNotThrow(() => secureHeaders({ referrerPolicy: "  same-origin  " }));
+});

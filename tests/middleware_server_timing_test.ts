@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { App } from "../mod.ts";
+import { App, HttpError, type Middleware } from "../mod.ts";
 import { serverTiming } from "../lib/middleware/mod.ts";
 import { recordingLogger, request } from "./_helpers.ts";
 
@@ -71,4 +71,21 @@ test("serverTiming() refuses a metric name that is not a token", () => {
     name: "TypeError",
     message: /token like "app" or "db-query"/,
   });
+});
+
+test("serverTiming() adds its metric, once, to an HttpError thrown by a later middleware", async () => {
+  const unauthorized = new HttpError(401, "Log in");
+  const refuse: Middleware = () => () => {
+    throw unauthorized;
+  };
+  const app = new App().use(serverTiming({ build: false }), refuse).get("/", () => new Response());
+  for (let index = 0; index < 3; index++) {
+    const response = await request(app, "/");
+    assert.equal(response.status, 401);
+    assert.match(
+      response.headers.get("server-timing") ?? "",
+      APP_ONLY,
+      "one metric, not one per throw",
+    );
+  }
 });

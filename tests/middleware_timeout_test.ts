@@ -176,3 +176,35 @@ test("timeout() refuses a limit that is not a whole number of milliseconds in se
   }
   assert.doesNotThrow(() => timeout(2 ** 31 - 1));
 });
+
+test("timeout() inside another timeout hands on a signal that the outer one's limit aborts too", async () => {
+  const late = Promise.withResolvers<void>();
+  let signal: AbortSignal | undefined;
+  const app = new App<{ state: TimeoutState }>().use(timeout(5), timeout(60_000))
+    .get("/", async (_request, ctx) => {
+      signal = ctx.state.signal;
+      await late.promise;
+      return new Response("too late");
+    });
+  const response = await request(app, "/");
+  assert.equal(response.status, 504);
+  assert.equal(signal?.aborted, true, "the handler is told to stop when the 504 is sent");
+  assert.equal((signal.reason as DOMException).name, "TimeoutError");
+  late.resolve();
+});
+
+test("timeout() in a mounted app still follows the parent app's timeout", async () => {
+  const late = Promise.withResolvers<void>();
+  let signal: AbortSignal | undefined;
+  const api = new App<{ state: TimeoutState }>().use(timeout(60_000))
+    .get("/", async (_request, ctx) => {
+      signal = ctx.state.signal;
+      await late.promise;
+      return new Response("too late");
+    });
+  const app = new App().use(timeout(5)).mount("/api", api);
+  const response = await request(app, "/api/");
+  assert.equal(response.status, 504);
+  assert.equal(signal?.aborted, true);
+  late.resolve();
+});

@@ -49,37 +49,56 @@ export function _appendVary(headers: Headers, token: string): void {
  * Calls `next` and runs `apply` on the headers of what it answers, sync when
  * it answered sync. When `next` throws or rejects with an `HttpError`, `apply`
  * runs on the error's headers before it goes on, so the response the app
- * makes from it carries them too; other errors go on untouched.
+ * makes from it carries them too (`apply` is told the error, since one
+ * instance may be thrown on every request); other errors go on untouched, and
+ * so does an answer that is not a `Response`, for the app to name its culprit.
  */
 export function _withHeaders<Ctx>(
   next: (request: Request, ctx: Ctx) => Response | Promise<Response>,
   request: Request,
   ctx: Ctx,
-  apply: (headers: Headers) => void,
+  apply: (headers: Headers, error?: HttpError) => void,
 ): Response | Promise<Response> {
-  const onError = (error: unknown): never => {
-    if (error instanceof HttpError) apply(error.headers);
-    throw error;
-  };
   let response: Response | Promise<Response>;
   try {
     response = next(request, ctx);
   } catch (error) {
-    return onError(error);
+    if (error instanceof HttpError) apply(error.headers, error);
+    throw error;
   }
   if (response instanceof Response) return _setHeaders(response, apply);
-  return response.then((resolved) => _setHeaders(resolved, apply), onError);
+  if (!_isThenable(response)) return response;
+  return response.then(
+    (resolved) => resolved instanceof Response ? _setHeaders(resolved, apply) : resolved,
+    (error: unknown) => {
+      if (error instanceof HttpError) apply(error.headers, error);
+      throw error;
+    },
+  );
 }
 
 /**
- * `onResponse(result)` when `result` is a response, or a promise of that once
- * it resolves: a sync answer stays sync.
+ * `onResponse(request, result)` when `result` is a response, or a promise of
+ * that once it resolves: a sync answer stays sync, and costs no closure when
+ * `onResponse` was made once, at build time. Anything that is not a `Response`
+ * (a middleware that forgot to return `next(...)`) is handed on untouched, so
+ * that the app reports it with its hint instead of a `TypeError` from here.
  */
 export function _then(
   result: Response | Promise<Response>,
-  onResponse: (response: Response) => Response | Promise<Response>,
+  request: Request,
+  onResponse: (request: Request, response: Response) => Response | Promise<Response>,
 ): Response | Promise<Response> {
-  return result instanceof Response ? onResponse(result) : result.then(onResponse);
+  if (result instanceof Response) return onResponse(request, result);
+  if (!_isThenable(result)) return result;
+  return result.then((response) =>
+    response instanceof Response ? onResponse(request, response) : response
+  );
+}
+
+/** Whether `value` has a `then` method: what a handler's answer must have when it is not a `Response`. */
+export function _isThenable(value: unknown): value is Promise<Response> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 
 /** The tokens of a header's value (a method, a header name): what RFC 9110 allows in one. */

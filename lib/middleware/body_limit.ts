@@ -84,7 +84,7 @@ export function bodyLimit<T extends AppTypes = AppTypes>(maxBytes: number): Midd
       // Nothing is read until the handler reads: a handler that ignores the body costs nothing.
     }, { highWaterMark: 0 });
     const limited = new Request(request, { body: counted, duplex: "half" } as RequestInit);
-    return _then(next(limited, ctx), (response) => {
+    return _then(next(limited, ctx), limited, (_request, response) => {
       if (!exceeded || response.status === 413) return response;
       // The handler caught the read error and answered otherwise: the body was still too large.
       response.body?.cancel().catch(() => {});

@@ -45,16 +45,20 @@ const CACHE_SIZE = 64;
 /**
  * Compresses response bodies with gzip or deflate when the client accepts it.
  *
- * A response is sent as it is when the request is `HEAD`; its status is
- * 1xx, 204, 206 or 304; it has no body, a `Content-Encoding` already, a type
- * that `compressible` refuses, `Cache-Control: no-transform`, or fewer bytes
- * than `threshold` (a 304 gets `Vary: Accept-Encoding`, which the response it
- * stands for may have had). Otherwise it gets `Vary: Accept-Encoding`, and if the
- * client accepts one of `encodings` (q-values honoured, `q=0` refuses, `*`
- * stands for the codings not named, an `identity` preferred over them wins),
- * it is compressed as a stream: `Content-Encoding` set, `Content-Length`
- * removed, and a strong `ETag` made weak, since the bytes are no longer the
- * ones it named.
+ * A response is sent as it is when its status is 1xx, 204, 206 or 304; it
+ * has no body, a `Content-Encoding` already, a type that `compressible`
+ * refuses, `Cache-Control: no-transform`, or fewer bytes than `threshold` (a
+ * 304 gets `Vary: Accept-Encoding`, which the response it stands for may have
+ * had, and the weak form of its strong `ETag` when that is what the client
+ * holds). Otherwise it gets `Vary: Accept-Encoding`, and if the client accepts
+ * one of `encodings` (q-values honoured, `q=0` refuses, `*` stands for the
+ * codings not named, an `identity` preferred over them wins), it is
+ * compressed as a stream: `Content-Encoding` set, `Content-Length` and
+ * `Accept-Ranges` removed (a range would be served from the uncompressed
+ * body), and a strong `ETag` made weak, since the bytes are no longer the
+ * ones it named. A response to `HEAD` gets the headers the `GET` would get
+ * when its `Content-Length` says the `GET` would be compressed (and only
+ * `Vary` when it has none), so it never announces the uncompressed length.
  *
  * Add it before `etag()`, so that the tag is computed on the uncompressed body.
  *
@@ -107,14 +111,14 @@ export function compress<T extends AppTypes = AppTypes>(
     throw new TypeError(`compress() compressible must be a function (contentType) => boolean`);
   }
   const choose = _encodingChooser(encodings);
+  const markEncoded: Readonly<Record<Encoding, (headers: Headers) => void>> = {
+    gzip: (headers) => _markEncoded(headers, "gzip"),
+    deflate: (headers) => _markEncoded(headers, "deflate"),
+  };
 
   const compressed = (response: Response, body: ReadableStream<Uint8Array>, encoding: Encoding) => {
     const headers = new Headers(response.headers);
-    headers.delete("content-length");
-    headers.set("content-encoding", encoding);
-    _appendVary(headers, "Accept-Encoding");
-    const etag = headers.get("etag");
-    if (etag !== null && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+    _markEncoded(headers, encoding);
     // Body chunks are bytes; the DOM types only doubt whether their buffer is an ArrayBuffer.
     const bytes = body as ReadableStream<Uint8Array<ArrayBuffer>>;
     return new Response(bytes.pipeThrough(new CompressionStream(encoding)), {
@@ -125,16 +129,27 @@ export function compress<T extends AppTypes = AppTypes>(
   };
 
   const respond = (request: Request, response: Response): Response | Promise<Response> => {
-    const body = response.body;
     const status = response.status;
     // A 304 must repeat the Vary of the 200 it stands for, which may have been compressed.
     if (status === 304) {
-      return _setHeaders(response, _varyOnAcceptEncoding);
+      const etag = response.headers.get("etag");
+      // The client holds the tag weakened for a compressed copy: a strong one would match no
+      // stored response, and a cache must not use it to update any (RFC 9111 4.3.4).
+      if (etag === null || etag.startsWith("W/")) {
+        return _setHeaders(response, _varyOnAcceptEncoding);
+      }
+      const weak = `W/${etag}`;
+      const held = request.headers.get("if-none-match");
+      if (held === null || !held.includes(weak)) {
+        return _setHeaders(response, _varyOnAcceptEncoding);
+      }
+      return _setHeaders(response, (headers) => {
+        _appendVary(headers, "Accept-Encoding");
+        headers.set("etag", weak);
+      });
     }
-    if (
-      body === null || request.method === "HEAD" || status < 200 || status === 204 ||
-      status === 206
-    ) return response;
+    if (status < 200 || status === 204 || status === 206) return response;
+    // Headers first: reading `body` makes a stream of a string or buffer body on Deno.
     const headers = response.headers;
     if (headers.has("content-encoding")) return response;
     const type = headers.get("content-type");
@@ -144,9 +159,21 @@ export function compress<T extends AppTypes = AppTypes>(
     const length = headers.get("content-length");
     // Size is the response's own property: a small one needs no Vary.
     if (length !== null && Number(length) < threshold) return response;
+    const body = response.body;
+    // The router drops a GET's body for HEAD: its headers must still be the GET's (RFC 9110 9.3.2).
+    const head = request.method === "HEAD";
+    if (body === null && !head) return response;
     const encoding = choose(request.headers.get("accept-encoding"));
     if (encoding === undefined) {
       return _setHeaders(response, _varyOnAcceptEncoding);
+    }
+    if (head || body === null) {
+      // A GET of known size would be compressed: its uncompressed Content-Length must go
+      // (RFC 9110 8.6). Of unknown size, it may be too small: only Vary is certain.
+      return _setHeaders(
+        response,
+        length !== null || threshold === 0 ? markEncoded[encoding] : _varyOnAcceptEncoding,
+      );
     }
     // Fast path: a known length at or over the threshold, or no threshold, needs no peek.
     if (length !== null || threshold === 0) return compressed(response, body, encoding);
@@ -157,8 +184,24 @@ export function compress<T extends AppTypes = AppTypes>(
     );
   };
 
-  return (next) => (request, ctx) =>
-    _then(next(request, ctx), (response) => respond(request, response));
+  return (next) => (request, ctx) => _then(next(request, ctx), request, respond);
+}
+
+/**
+ * The headers of a response whose body is sent with `encoding`: no
+ * `Content-Length` (that was the uncompressed one) nor `Accept-Ranges`;
+ * `Content-Encoding`, `Vary`, and a strong `ETag` made weak, since the bytes
+ * are no longer the ones it named. Its first change is a delete, so immutable
+ * headers throw before any.
+ */
+function _markEncoded(headers: Headers, encoding: Encoding): void {
+  headers.delete("content-length");
+  // Byte ranges would be served from the uncompressed body, and could not be spliced into this one.
+  headers.delete("accept-ranges");
+  headers.set("content-encoding", encoding);
+  _appendVary(headers, "Accept-Encoding");
+  const etag = headers.get("etag");
+  if (etag !== null && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
 }
 
 function _varyOnAcceptEncoding(headers: Headers): void {

@@ -15,7 +15,8 @@ import { _appendVary, _TOKEN, _withHeaders } from "./_headers.ts";
  * Which origins may read responses: `"*"` for any, one origin, a list, or a
  * function of the request's `Origin` that answers `true` (allow it), `false`,
  * `null` or `undefined` (refuse it) or a string (the exact
- * `Access-Control-Allow-Origin` to send).
+ * `Access-Control-Allow-Origin` to send; `"*"` with credentials allows the
+ * request's origin, since browsers refuse `*` then).
  *
  * @example
  * ```ts
@@ -176,7 +177,8 @@ function _originResolver(origin: CorsOrigin, credentials: boolean): _OriginResol
   if (typeof origin === "function") {
     return (requestOrigin, request) => {
       const answer = origin(requestOrigin, request);
-      if (answer === true) return requestOrigin;
+      // With credentials a browser refuses "*" (Fetch, CORS check): it means this origin, as for origin: "*".
+      if (answer === true || (answer === "*" && credentials)) return requestOrigin;
       return typeof answer === "string" ? answer : undefined;
     };
   }

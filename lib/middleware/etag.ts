@@ -8,7 +8,7 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { _readUpTo } from "./_body.ts";
-import { _then } from "./_headers.ts";
+import { _then, _TOKEN } from "./_headers.ts";
 
 /** Options for {@linkcode etag}. */
 export interface EtagOptions {
@@ -83,7 +83,10 @@ export function etag<T extends AppTypes = AppTypes>(options: EtagOptions = {}): 
     );
   }
   const retained = options.retainedHeaders ?? RETAINED;
-  if (!Array.isArray(retained) || !retained.every((name) => typeof name === "string")) {
+  if (
+    !Array.isArray(retained) ||
+    !retained.every((name) => typeof name === "string" && _TOKEN.test(name))
+  ) {
     throw new TypeError(`etag() retainedHeaders must be a list of header names, like ["vary"]`);
   }
 
@@ -133,7 +136,7 @@ export function etag<T extends AppTypes = AppTypes>(options: EtagOptions = {}): 
     const method = request.method;
     // Fast path: only GET and HEAD get tags or 304s; other methods pass untouched.
     if (method !== "GET" && method !== "HEAD") return next(request, ctx);
-    return _then(next(request, ctx), (response) => respond(request, response));
+    return _then(next(request, ctx), request, respond);
   };
 }
 

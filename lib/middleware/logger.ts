@@ -10,6 +10,7 @@ import type { BuildStats } from "../app.ts";
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { HttpError } from "../http_error.ts";
+import { _isThenable } from "./_headers.ts";
 
 /** Options for {@linkcode logger}. */
 export interface LoggerOptions {
@@ -21,7 +22,8 @@ export interface LoggerOptions {
   format?: "text" | "json" | undefined;
   /**
    * Where each line goes, without a trailing newline. Defaults to
-   * `console.log`. A sink that throws is ignored: logging never fails a request.
+   * `console.log`. A sink that throws, or an async one that rejects, is
+   * ignored: logging never fails a request nor leaves an unhandled rejection.
    */
   write?: ((line: string) => void) | undefined;
   /** Whether to write a line when a build succeeds. Defaults to `true`. */
@@ -79,7 +81,9 @@ export function logger<T extends AppTypes = AppTypes>(options: LoggerOptions = {
   }
   const write = (line: string) => {
     try {
-      sink(line);
+      const result: unknown = sink(line);
+      // An async sink's rejection has nobody to report to, and unhandled it can end the process.
+      if (_isThenable(result)) Promise.resolve(result).catch(() => {});
     } catch {
       // Logging must never turn a response into an error, nor fail a build.
     }
@@ -102,8 +106,14 @@ export function logger<T extends AppTypes = AppTypes>(options: LoggerOptions = {
         write(_requestLine(request, result.status, started, json));
         return result;
       }
+      // Not a response: the app answers it with a 500 that names the culprit.
+      if (!_isThenable(result)) {
+        write(_requestLine(request, 500, started, json));
+        return result;
+      }
       return result.then((response) => {
-        write(_requestLine(request, response.status, started, json));
+        const status = response instanceof Response ? response.status : 500;
+        write(_requestLine(request, status, started, json));
         return response;
       }, (error: unknown) => {
         write(_requestLine(request, _statusOf(error), started, json));

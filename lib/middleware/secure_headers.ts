@@ -101,7 +101,7 @@ export function secureHeaders<T extends AppTypes = AppTypes>(
     }
     if (
       value !== undefined && value !== false &&
-      (typeof value !== "string" || value === "" || /[\r\n\0]/.test(value))
+      (typeof value !== "string" || value.trim() === "" || !_isHeaderValue(value))
     ) {
       throw new TypeError(
         `secureHeaders() ${key} must be a header value (a non-empty string on one line) or ` +
@@ -121,4 +121,17 @@ export function secureHeaders<T extends AppTypes = AppTypes>(
   };
 
   return (next) => (request, ctx) => _withHeaders(next, request, ctx, apply);
+}
+
+/**
+ * Whether `Headers` accepts `value`: no CR, LF or NUL, and no character past
+ * Latin-1. Checked here, because a value it refuses would fail every request.
+ */
+function _isHeaderValue(value: string): boolean {
+  try {
+    new Headers().set("x-check", value);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@
 
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
-import { _setHeaders, _then, _TOKEN } from "./_headers.ts";
+import { _TOKEN, _withHeaders } from "./_headers.ts";
 
 /** Options for {@linkcode serverTiming}. */
 export interface ServerTimingOptions {
@@ -23,7 +23,8 @@ export interface ServerTimingOptions {
 
 /**
  * Adds `Server-Timing: app;dur=1.2` (milliseconds, to 0.1 ms) to every
- * response, after any `Server-Timing` metrics the handler set itself.
+ * response, after any `Server-Timing` metrics the handler set itself, and to
+ * an `HttpError` thrown by a middleware after it.
  *
  * The time runs from entering this middleware to the response's headers, so
  * add it first to time the whole stack. The first response served after a
@@ -69,13 +70,20 @@ export function serverTiming<T extends AppTypes = AppTypes>(
     }
     return (request, ctx) => {
       const started = performance.now();
-      return _then(next(request, ctx), (response) => {
-        let metrics = `${name};dur=${_ms(performance.now() - started)}`;
-        if (buildMetric !== undefined) {
-          metrics += `, ${buildMetric}`;
-          buildMetric = undefined;
+      let metrics: string | undefined;
+      // Also run on the headers of an HttpError a later middleware throws.
+      return _withHeaders(next, request, ctx, (headers, error) => {
+        // Worked out once: on immutable headers this runs again, on a copy.
+        if (metrics === undefined) {
+          metrics = `${name};dur=${_ms(performance.now() - started)}`;
+          if (buildMetric !== undefined) {
+            metrics += `, ${buildMetric}`;
+            buildMetric = undefined;
+          }
         }
-        return _setHeaders(response, (headers) => headers.append("server-timing", metrics));
+        // One HttpError may be thrown on every request: set, so that its metrics do not pile up.
+        if (error === undefined) headers.append("server-timing", metrics);
+        else headers.set("server-timing", metrics);
       });
     };
   };

@@ -9,6 +9,7 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { problemResponse } from "../problem.ts";
+import { _isThenable } from "./_headers.ts";
 
 /**
  * What {@linkcode timeout} puts on `ctx.state`: declare it in the app's types
@@ -25,8 +26,10 @@ import { problemResponse } from "../problem.ts";
  */
 export interface TimeoutState {
   /**
-   * Aborted when the time is up, with a `DOMException` named `TimeoutError`.
-   * It is not aborted when the client goes away: that is `request.signal`.
+   * Aborted when the time is up, with a `DOMException` named `TimeoutError`;
+   * inside another `timeout()` (an app's around a mounted one, or two in one
+   * chain), also when that one's time is up. It is not aborted when the
+   * client goes away: that is `request.signal`.
    */
   signal: AbortSignal;
 }
@@ -88,10 +91,18 @@ export function timeout<T extends AppTypes = AppTypes>(milliseconds: number): Mi
   return (next) => (request, ctx) => {
     const controller = new AbortController();
     // The app may declare any state; this key is the one TimeoutState documents.
-    (ctx.state as TimeoutState).signal = controller.signal;
+    const state = ctx.state as Partial<TimeoutState>;
+    const outer = state.signal;
+    // Inside another timeout (an app-wide one, or a parent app's around a mount), the
+    // handler must also stop when that one's time is up and its 504 is sent.
+    state.signal = outer instanceof AbortSignal
+      ? AbortSignal.any([outer, controller.signal])
+      : controller.signal;
     const result = next(request, ctx);
     // Fast path: a sync answer came before any timer could fire, so none is set.
     if (result instanceof Response) return result;
+    // Not a response: left for the app to answer, naming the middleware that forgot to return.
+    if (!_isThenable(result)) return result;
     return new Promise<Response>((resolve, reject) => {
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -103,8 +114,8 @@ export function timeout<T extends AppTypes = AppTypes>(milliseconds: number): Mi
       result.then((response) => {
         clearTimeout(timer);
         // Too late: nobody will read it; let its producer stop.
-        if (timedOut) response.body?.cancel().catch(() => {});
-        else resolve(response);
+        if (!timedOut) resolve(response);
+        else if (response instanceof Response) response.body?.cancel().catch(() => {});
       }, (error: unknown) => {
         clearTimeout(timer);
         reject(error);
