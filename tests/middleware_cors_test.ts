@@ -88,8 +88,19 @@ test("cors() with the default origin sends * on every response, with or without 
   }
 });
 
+test("cors() refuses credentials with every origin allowed, saying to list the origins", () => {
+  for (const options of [{ credentials: true }, { origin: "*", credentials: true } as const]) {
+    assert.throws(() => cors(options), (error: Error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /would let every site send requests with the user's cookies/);
+      assert.match(error.message, /list the allowed origins/);
+      return true;
+    });
+  }
+});
+
 test("cors() reflects the origin with credentials instead of sending *", async () => {
-  const { app } = appWith({ credentials: true });
+  const { app } = appWith({ origin: () => true, credentials: true });
   const response = await request(app, "/notes", { headers: { origin: SITE } });
   assert.equal(response.headers.get("access-control-allow-origin"), SITE);
   assert.equal(response.headers.get("access-control-allow-credentials"), "true");
@@ -221,7 +232,7 @@ test("cors() refuses malformed options at once, saying how to write them", () =>
   assert.throws(() => cors({ origin: ["example.com"] }), { message: /scheme and host/ });
   assert.throws(() => cors({ origin: [SITE, "*"] }), { message: /pass origin: "\*" alone/ });
   assert.throws(() => cors({ methods: ["GET, POST"] }), { message: /without commas/ });
-  assert.throws(() => cors({ allowHeaders: ["*"], credentials: true }), {
+  assert.throws(() => cors({ origin: [SITE], allowHeaders: ["*"], credentials: true }), {
     message: /not a wildcard when credentials is true/,
   });
   assert.throws(() => cors({ maxAge: 1.5 }), { name: "RangeError" });

@@ -15,8 +15,9 @@ import { _appendVary, _TOKEN, _withHeaders } from "./_headers.ts";
  * Which origins may read responses: `"*"` for any, one origin, a list, or a
  * function of the request's `Origin` that answers `true` (allow it), `false`,
  * `null` or `undefined` (refuse it) or a string (the exact
- * `Access-Control-Allow-Origin` to send; `"*"` with credentials allows the
- * request's origin, since browsers refuse `*` then).
+ * `Access-Control-Allow-Origin` to send; a function's `"*"` with credentials
+ * allows the request's origin, since browsers refuse `*` then). `"*"` itself
+ * is refused with credentials: list the origins instead.
  *
  * @example
  * ```ts
@@ -75,7 +76,7 @@ const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"] as con
  * @param options The allowed origins, credentials, methods, headers and max age.
  * @returns The middleware.
  * @throws {TypeError} When an origin, method or header name is malformed, or
- * `"*"` is listed together with `credentials: true`.
+ * `"*"` is given (as the origin or in a list) together with `credentials: true`.
  * @throws {RangeError} When `maxAge` is not a whole number of seconds.
  *
  * @example Let one site call the API with cookies
@@ -112,6 +113,13 @@ const DEFAULT_METHODS = ["GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"] as con
 export function cors<T extends AppTypes = AppTypes>(options: CorsOptions = {}): Middleware<T> {
   const credentials = options.credentials ?? false;
   const origin = options.origin ?? "*";
+  if (origin === "*" && credentials) {
+    throw new TypeError(
+      `cors() with credentials: true and origin "*" (the default) would let every site send ` +
+        `requests with the user's cookies and read the answers: list the allowed origins ` +
+        `(origin: ["https://app.example.com"]), or pass a function that decides per origin`,
+    );
+  }
   const allowOrigin = _originResolver(origin, credentials);
   // Only "*" without credentials answers every origin alike: anything else must vary by origin.
   const varies = !(origin === "*" && !credentials);
@@ -173,7 +181,7 @@ export function cors<T extends AppTypes = AppTypes>(options: CorsOptions = {}): 
 type _OriginResolver = (origin: string, request: Request) => string | undefined;
 
 function _originResolver(origin: CorsOrigin, credentials: boolean): _OriginResolver {
-  if (origin === "*") return credentials ? (requestOrigin) => requestOrigin : () => "*";
+  if (origin === "*") return () => "*";
   if (typeof origin === "function") {
     return (requestOrigin, request) => {
       const answer = origin(requestOrigin, request);
