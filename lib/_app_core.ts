@@ -379,6 +379,7 @@ export class _AppCore {
           }
           built.push(callback);
         },
+        respond: (error, request, ctx) => responder.respond(error, request, ctx),
       };
       const chain = await _composeStack({
         middleware: registry.middleware,

@@ -7,7 +7,7 @@
  */
 
 import type { App, BuildStats } from "./app.ts";
-import type { AppTypes, Handler } from "./context.ts";
+import type { AppTypes, Context, Handler } from "./context.ts";
 
 /**
  * A cleanup: what `build.defer()` takes and what a startup hook may return. May be async.
@@ -72,6 +72,42 @@ export interface Build<T extends AppTypes = AppTypes> {
    * ```
    */
   onBuilt(callback: (stats: BuildStats) => void): void;
+  /**
+   * Answers `error` the way the app answers a handler's error: by its
+   * `onError` handlers, else the default problem response (an `HttpError`'s
+   * status, or a logged `500`). For a middleware that turns an error into a
+   * response itself, so that the middleware outside it see a response, and so
+   * that a status it makes up (a `504` from a timeout) goes through
+   * `app.onError` like any other. Never throws or rejects.
+   *
+   * @param error What was thrown; anything.
+   * @param request The request it was thrown for.
+   * @param ctx That request's context.
+   * @returns The response the app's error handling gives.
+   *
+   * @example Answer a refused request through the app's error handlers
+   * ```ts
+   * import { App, HttpError } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App()
+   *   .onError(403, () => new Response("go away", { status: 403 }))
+   *   .use((next, build) => (request, ctx) =>
+   *     request.headers.has("x-blocked")
+   *       ? build.respond(new HttpError(403), request, ctx)
+   *       : next(request, ctx)
+   *   )
+   *   .get("/", () => new Response("ok"));
+   *
+   * const refused = await app.fetch(new Request("http://localhost/", { headers: { "x-blocked": "1" } }));
+   * assert.equal(await refused.text(), "go away");
+   * ```
+   */
+  respond(
+    error: unknown,
+    request: Request,
+    ctx: Context<Record<string, string>, T>,
+  ): Response | Promise<Response>;
 }
 
 /**

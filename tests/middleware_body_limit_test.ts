@@ -149,3 +149,24 @@ test("bodyLimit() refuses a limit that is not a whole number of bytes", () => {
     }, String(bad));
   }
 });
+
+test("bodyLimit() answers through app.onError(413), like any error the app answers", async () => {
+  let handled = 0;
+  const app = new App()
+    .onError(413, () => new Response("too big", { status: 413 }))
+    .use(bodyLimit(4))
+    .post("/", () => {
+      handled++;
+      return new Response("ok");
+    });
+  const response = await app.fetch(
+    new Request("http://localhost/", {
+      method: "POST",
+      body: "12345",
+      headers: { "content-length": "5" },
+    }),
+  );
+  assert.equal(response.status, 413);
+  assert.equal(await response.text(), "too big");
+  assert.equal(handled, 0);
+});

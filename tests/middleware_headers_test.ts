@@ -74,37 +74,69 @@ test("_appendVary() adds a token once, case-insensitively, and never to Vary: *"
   assert.equal(star.get("vary"), "*");
 });
 
-test("_withHeaders() adds headers to a thrown or rejected HttpError, and leaves other errors alone", async () => {
+test("_withHeaders() answers a thrown or rejected error by respond(), adds its headers, and never writes to the error", async () => {
   const add = (headers: Headers) => headers.set("x-a", "1");
+  const answered: unknown[] = [];
+  const respond = (error: unknown) => {
+    answered.push(error);
+    return new Response("answered", { status: error instanceof HttpError ? error.status : 500 });
+  };
+  const url = new Request("http://localhost/");
   const sync = new HttpError(401);
-  assert.throws(() =>
-    _withHeaders(
-      () => {
-        throw sync;
-      },
-      new Request("http://localhost/"),
-      undefined,
-      add,
-    )
+  const fromThrow = _withHeaders(
+    () => {
+      throw sync;
+    },
+    url,
+    undefined,
+    add,
+    respond,
+  ) as Response;
+  assert.equal(fromThrow.status, 401);
+  assert.equal(fromThrow.headers.get("x-a"), "1");
+  assert.equal(sync.headers.has("x-a"), false, "one error instance may be thrown on every request");
+
+  const rejected = new HttpError(403);
+  const fromRejection = await _withHeaders(
+    () => Promise.reject(rejected),
+    url,
+    undefined,
+    add,
+    async (error) => await respond(error),
   );
-  assert.equal(sync.headers.get("x-a"), "1");
-  const async = new HttpError(403);
-  await assert.rejects(
-    Promise.resolve(
-      _withHeaders(() => Promise.reject(async), new Request("http://localhost/"), undefined, add),
-    ),
-  );
-  assert.equal(async.headers.get("x-a"), "1");
-  const other = new Error("plain");
-  assert.throws(() =>
-    _withHeaders(
-      () => {
-        throw other;
-      },
-      new Request("http://localhost/"),
-      undefined,
-      add,
-    ), other);
+  assert.equal(fromRejection.status, 403);
+  assert.equal(fromRejection.headers.get("x-a"), "1");
+
+  const plain = new Error("plain");
+  const fromPlain = _withHeaders(
+    () => {
+      throw plain;
+    },
+    url,
+    undefined,
+    add,
+    respond,
+  ) as Response;
+  assert.equal(fromPlain.status, 500);
+  assert.equal(fromPlain.headers.get("x-a"), "1");
+  assert.deepEqual(answered, [sync, rejected, plain]);
+});
+
+test("A header middleware answers a later middleware's error through app.onError, with its headers", async () => {
+  const shared = new HttpError(401, "Sign in");
+  const app = new App({ logger: recordingLogger() })
+    .onError(401, (error) => new Response(`custom ${error.status}`, { status: 401 }))
+    .use(requestId(), cors())
+    .use(() => () => {
+      throw shared;
+    });
+  const first = await app.fetch(new Request("http://localhost/"));
+  const second = await app.fetch(new Request("http://localhost/"));
+  assert.equal(await first.text(), "custom 401");
+  assert.equal(first.headers.get("access-control-allow-origin"), "*");
+  assert.ok(first.headers.get("x-request-id"));
+  assert.notEqual(first.headers.get("x-request-id"), second.headers.get("x-request-id"));
+  assert.equal(shared.headers.has("x-request-id"), false, "the shared error was not written to");
 });
 
 test("every built-in middleware leaves a later middleware's missing return for the app to name", async () => {

@@ -114,7 +114,10 @@ test("timeout() drops a late rejection from a later middleware without an unhand
     await settle();
     await settle();
     assert.equal(rejections.count(), 0);
-    assert.equal(logger.entries.length, 0, "the dropped error is not reported as the request's");
+    // The 504 is a 5xx the app answered, logged as such; the dropped error is not reported.
+    assert.deepEqual(logger.entries.map((entry) => (entry.error as Error).message), [
+      "The server did not answer within 5 ms",
+    ]);
   } finally {
     rejections.stop();
   }
@@ -207,4 +210,16 @@ test("timeout() in a mounted app still follows the parent app's timeout", async 
   assert.equal(response.status, 504);
   assert.equal(signal?.aborted, true);
   late.resolve();
+});
+
+test("timeout() answers through app.onError(504), like any error the app answers", async () => {
+  const never = Promise.withResolvers<Response>();
+  const app = new App({ logger: recordingLogger() })
+    .onError(504, (error) => new Response(`custom: ${error.message}`, { status: 504 }))
+    .use(timeout(5))
+    .get("/", () => never.promise);
+  const response = await request(app, "/");
+  assert.equal(response.status, 504);
+  assert.equal(await response.text(), "custom: The server did not answer within 5 ms");
+  never.resolve(new Response());
 });

@@ -327,6 +327,8 @@ test("App's error bodies never carry a stack, an internal message or a request h
 test("App's 404 and 405 bodies name the path or method the client sent, and nothing else it sent", async () => {
   await fc.assert(
     fc.asyncProperty(marker, marker, async (pathSecret, headerValue) => {
+      // The 404 quotes the path: a header value inside the path would be found there rightly.
+      fc.pre(!pathSecret.includes(headerValue));
       const app = new App().get("/only-get", ok);
       const headers = { "x-token": headerValue, cookie: `session=${headerValue}` };
       const missing = await (await request(app, `/${pathSecret}`, { headers })).text();

@@ -7,8 +7,6 @@
  * @module
  */
 
-import { HttpError } from "../http_error.ts";
-
 /**
  * `response` with `apply` run on its headers. When they are immutable (a
  * `Response.redirect()`, a `fetch()` response on Deno), `apply` runs on a copy
@@ -47,33 +45,32 @@ export function _appendVary(headers: Headers, token: string): void {
 
 /**
  * Calls `next` and runs `apply` on the headers of what it answers, sync when
- * it answered sync. When `next` throws or rejects with an `HttpError`, `apply`
- * runs on the error's headers before it goes on, so the response the app
- * makes from it carries them too (`apply` is told the error, since one
- * instance may be thrown on every request); other errors go on untouched, and
- * so does an answer that is not a `Response`, for the app to name its culprit.
+ * it answered sync. When `next` throws or rejects (a later middleware threw),
+ * the error is answered here by `respond` (the app's `build.respond`, so its
+ * `onError` handlers apply) and `apply` runs on that response: the headers are
+ * on error responses too, and a shared error instance is never written to. An
+ * answer that is not a `Response` goes on untouched, for the app to name its
+ * culprit.
  */
 export function _withHeaders<Ctx>(
   next: (request: Request, ctx: Ctx) => Response | Promise<Response>,
   request: Request,
   ctx: Ctx,
-  apply: (headers: Headers, error?: HttpError) => void,
+  apply: (headers: Headers) => void,
+  respond: (error: unknown, request: Request, ctx: Ctx) => Response | Promise<Response>,
 ): Response | Promise<Response> {
   let response: Response | Promise<Response>;
   try {
     response = next(request, ctx);
   } catch (error) {
-    if (error instanceof HttpError) apply(error.headers, error);
-    throw error;
+    response = respond(error, request, ctx);
   }
   if (response instanceof Response) return _setHeaders(response, apply);
   if (!_isThenable(response)) return response;
   return response.then(
     (resolved) => resolved instanceof Response ? _setHeaders(resolved, apply) : resolved,
-    (error: unknown) => {
-      if (error instanceof HttpError) apply(error.headers, error);
-      throw error;
-    },
+    // respond() never rejects, and answers with a Response.
+    async (error: unknown) => _setHeaders(await respond(error, request, ctx), apply),
   );
 }
 

@@ -9,11 +9,11 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { HttpError } from "../http_error.ts";
-import { problemResponse } from "../problem.ts";
 import { _then } from "./_headers.ts";
 
 /**
- * Refuses request bodies larger than `maxBytes` with `413`.
+ * Refuses request bodies larger than `maxBytes` with `413`, answered through
+ * the app's error handling (`app.onError(413)`, else a problem body).
  *
  * A `Content-Length` over the limit is answered at once, without reading the
  * body or reaching a handler. Any other body is handed on wrapped in a stream
@@ -54,9 +54,9 @@ export function bodyLimit<T extends AppTypes = AppTypes>(maxBytes: number): Midd
     );
   }
   const detail = `The request body is larger than the limit of ${maxBytes} bytes`;
-  const tooLarge = () => problemResponse(413, { detail });
-
-  return (next) => (request, ctx) => {
+  return (next, build) => (request, ctx) => {
+    // Through the app's error handling, so that app.onError(413) answers it.
+    const tooLarge = () => build.respond(new HttpError(413, detail), request, ctx);
     const body = request.body;
     if (body === null) return next(request, ctx);
     const declared = request.headers.get("content-length");

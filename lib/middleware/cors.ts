@@ -162,7 +162,7 @@ export function cors<T extends AppTypes = AppTypes>(options: CorsOptions = {}): 
   // With "*" and no credentials the headers are the same for every request: one closure for all.
   const addWildcard = (headers: Headers) => addHeaders(headers, "*");
 
-  return (next) => (request, ctx) => {
+  return (next, build) => (request, ctx) => {
     const requestOrigin = request.headers.get("origin");
     if (
       requestOrigin !== null && request.method === "OPTIONS" &&
@@ -171,9 +171,15 @@ export function cors<T extends AppTypes = AppTypes>(options: CorsOptions = {}): 
       return preflight(request, requestOrigin);
     }
     // Without an Origin, "*" is still sent: a cache may hand this response to a CORS request.
-    if (!varies) return _withHeaders(next, request, ctx, addWildcard);
+    if (!varies) return _withHeaders(next, request, ctx, addWildcard, build.respond);
     const allowed = requestOrigin === null ? undefined : allowOrigin(requestOrigin, request);
-    return _withHeaders(next, request, ctx, (headers) => addHeaders(headers, allowed));
+    return _withHeaders(
+      next,
+      request,
+      ctx,
+      (headers) => addHeaders(headers, allowed),
+      build.respond,
+    );
   };
 }
 

@@ -99,13 +99,13 @@ export function requestId<T extends AppTypes = AppTypes>(
     throw new TypeError(`requestId() generate must be a function that returns a new id`);
   }
 
-  return (next) => (request, ctx) => {
+  return (next, build) => (request, ctx) => {
     const incoming = trustIncoming ? request.headers.get(header) : null;
     const id = incoming !== null && incoming.length <= maxLength && ID_CHARACTERS.test(incoming)
       ? incoming
       : generate();
     // The app may declare any state; this key is the one RequestIdState documents.
     (ctx.state as RequestIdState).requestId = id;
-    return _withHeaders(next, request, ctx, (headers) => headers.set(header, id));
+    return _withHeaders(next, request, ctx, (headers) => headers.set(header, id), build.respond);
   };
 }

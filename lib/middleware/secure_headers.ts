@@ -120,7 +120,7 @@ export function secureHeaders<T extends AppTypes = AppTypes>(
     }
   };
 
-  return (next) => (request, ctx) => _withHeaders(next, request, ctx, apply);
+  return (next, build) => (request, ctx) => _withHeaders(next, request, ctx, apply, build.respond);
 }
 
 /**

@@ -71,8 +71,8 @@ export function serverTiming<T extends AppTypes = AppTypes>(
     return (request, ctx) => {
       const started = performance.now();
       let metrics: string | undefined;
-      // Also run on the headers of an HttpError a later middleware throws.
-      return _withHeaders(next, request, ctx, (headers, error) => {
+      // Also on the answer to an error a later middleware throws.
+      return _withHeaders(next, request, ctx, (headers) => {
         // Worked out once: on immutable headers this runs again, on a copy.
         if (metrics === undefined) {
           metrics = `${name};dur=${_ms(performance.now() - started)}`;
@@ -81,10 +81,8 @@ export function serverTiming<T extends AppTypes = AppTypes>(
             buildMetric = undefined;
           }
         }
-        // One HttpError may be thrown on every request: set, so that its metrics do not pile up.
-        if (error === undefined) headers.append("server-timing", metrics);
-        else headers.set("server-timing", metrics);
-      });
+        headers.append("server-timing", metrics);
+      }, build.respond);
     };
   };
 }

@@ -8,7 +8,7 @@
 
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
-import { problemResponse } from "../problem.ts";
+import { HttpError } from "../http_error.ts";
 import { _isThenable } from "./_headers.ts";
 
 /**
@@ -38,8 +38,10 @@ export interface TimeoutState {
 const MAX_DELAY = 2_147_483_647;
 
 /**
- * Answers `504 Gateway Timeout` (a problem body) when what comes after it has
- * not answered within `milliseconds`.
+ * Answers `504 Gateway Timeout` when what comes after it has not answered
+ * within `milliseconds`: an `HttpError(504)` answered through the app's error
+ * handling (`app.onError(504)`, else a problem body whose detail gives the
+ * limit), and logged like every 5xx.
  *
  * When the time is up, `ctx.state.signal` is aborted so the handler can stop
  * its work, and the `504` is sent at once. Whatever the handler answers or
@@ -88,7 +90,7 @@ export function timeout<T extends AppTypes = AppTypes>(milliseconds: number): Mi
   const detail = `The server did not answer within ${milliseconds} ms`;
   const message = `The handler took longer than ${milliseconds} ms`;
 
-  return (next) => (request, ctx) => {
+  return (next, build) => (request, ctx) => {
     const controller = new AbortController();
     // The app may declare any state; this key is the one TimeoutState documents.
     const state = ctx.state as Partial<TimeoutState>;
@@ -108,7 +110,8 @@ export function timeout<T extends AppTypes = AppTypes>(milliseconds: number): Mi
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort(new DOMException(message, "TimeoutError"));
-        resolve(problemResponse(504, { detail }));
+        // Through the app's error handling, so that app.onError(504) answers it.
+        resolve(build.respond(new HttpError(504, detail, { expose: true }), request, ctx));
       }, milliseconds);
       // Both outcomes are handled here, so a late rejection is dropped, never unhandled.
       result.then((response) => {
