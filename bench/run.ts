@@ -1,0 +1,396 @@
+/**
+ * Runs every benchmark and writes `bench/RESULTS.md` and `bench/charts/*.svg`:
+ *
+ *   deno run --allow-all bench/run.ts                        # full: ~15 min, writes the report
+ *   LATCH_BENCH_SMOKE=1 deno run --allow-all bench/run.ts    # smoke: checks everything runs, <60 s
+ *
+ * It runs, in rounds (3 in full, 1 in smoke), each alternating Deno and Bun:
+ * the per-request benchmark (`fetch_bench.ts` with `deno bench --json`,
+ * `fetch_bench_bun.ts` with mitata) and the build benchmark (`build_bench*`);
+ * then the first request in fresh processes (`_cold_start.ts`), and the HTTP
+ * benchmark (`_http_server.ts` under autocannon, run by Node). Every figure
+ * reported is the median over rounds, every ratio the median of the ratios of
+ * each round, so that a noisy machine moves a case and its baseline together.
+ *
+ * Smoke mode asserts no timing, but exits non-zero when a case answers wrong,
+ * a build count is not 1, or a runner fails; it writes its report to a
+ * temporary directory, never over `bench/RESULTS.md`.
+ *
+ * @module
+ */
+
+import { BARE, renderReport } from "./_report.ts";
+import { median } from "./_stats.ts";
+import { PEERS } from "./_peers.ts";
+import { frameworksOf, REQUEST_GROUPS } from "./_scenarios.ts";
+import {
+  type BenchData,
+  caseKey,
+  type ColdSample,
+  type HttpSample,
+  type Runtime,
+} from "./_bench_data.ts";
+
+const smoke = Deno.env.get("LATCH_BENCH_SMOKE") === "1";
+const rounds = smoke ? 1 : Number(Deno.env.get("LATCH_BENCH_ROUNDS") ?? 3);
+const coldRuns = smoke ? 1 : 7;
+const httpSeconds = smoke ? 1 : 3;
+const benchDir = new URL(".", import.meta.url).pathname;
+const root = new URL("..", import.meta.url).pathname;
+const deno = Deno.execPath();
+const bun = await firstExisting([`${root}node_modules/.bin/bun`]) ?? "bun";
+const node = "node";
+const autocannon = `${root}node_modules/autocannon/autocannon.js`;
+const started = performance.now();
+
+/** Runs a command to completion; throws with its output when it fails. */
+async function run(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; quiet?: boolean; timeoutMs?: number } = {},
+): Promise<string> {
+  const output = await new Deno.Command(command, {
+    args,
+    cwd: root,
+    env: options.env ?? {},
+    stdout: "piped",
+    stderr: options.quiet === true ? "piped" : "inherit",
+    signal: AbortSignal.timeout(options.timeoutMs ?? 20 * 60_000),
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  if (!output.success) {
+    throw new Error(
+      `${command} ${args.join(" ")} exited with ${output.code}\n${stdout.slice(-4000)}` +
+        new TextDecoder().decode(output.stderr).slice(-4000),
+    );
+  }
+  return stdout;
+}
+
+async function firstExisting(paths: string[]): Promise<string | undefined> {
+  for (const path of paths) {
+    try {
+      await Deno.stat(path);
+      return path;
+    } catch {
+      // not there: try the next
+    }
+  }
+  return undefined;
+}
+
+function log(message: string): void {
+  const seconds = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
+  console.error(`[bench ${seconds} s] ${message}`);
+}
+
+/** One runner's results: group → name → ns per iteration. */
+type RoundResult = Map<string, number>;
+
+interface DenoBenchJson {
+  benches: {
+    group: string | null;
+    name: string;
+    results: { ok?: { avg: number }; failed?: unknown }[];
+  }[];
+}
+
+async function denoBench(file: string, env: Record<string, string> = {}): Promise<RoundResult> {
+  const stdout = await run(deno, ["bench", "--json", "--allow-env", `bench/${file}`], {
+    env: { ...env, ...(smoke ? { LATCH_BENCH_SMOKE: "1" } : {}) },
+  });
+  const json = JSON.parse(stdout) as DenoBenchJson;
+  const result: RoundResult = new Map();
+  for (const bench of json.benches) {
+    const ok = bench.results[0]?.ok;
+    if (ok === undefined) throw new Error(`deno bench: "${bench.name}" failed`);
+    result.set(caseKey(bench.group ?? "", bench.name), ok.avg);
+  }
+  return result;
+}
+
+async function bunBench(file: string, env: Record<string, string> = {}): Promise<RoundResult> {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await run(bun, [`bench/${file}`], {
+      env: { ...env, LATCH_BENCH_JSON: path, ...(smoke ? { LATCH_BENCH_SMOKE: "1" } : {}) },
+    });
+    const json = JSON.parse(await Deno.readTextFile(path)) as {
+      records: { group: string; name: string; ns: number }[];
+    };
+    return new Map(json.records.map((record) => [caseKey(record.group, record.name), record.ns]));
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+/** Reads a child's stdout line by line. */
+function lineReader(stream: ReadableStream<Uint8Array>): () => Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return async () => {
+    while (!buffer.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`The child process ended before printing a line: ${buffer}`);
+      buffer += value;
+    }
+    const index = buffer.indexOf("\n");
+    const line = buffer.slice(0, index);
+    buffer = buffer.slice(index + 1);
+    return line;
+  };
+}
+
+function runtimeCommand(runtime: Runtime, script: string, args: string[]): [string, string[]] {
+  return runtime === "deno"
+    ? [deno, ["run", "--allow-net", "--allow-env", `bench/${script}`, ...args]]
+    : [bun, [`bench/${script}`, ...args]];
+}
+
+function spawn(runtime: Runtime, script: string, args: string[]): Deno.ChildProcess {
+  const [command, commandArgs] = runtimeCommand(runtime, script, args);
+  return new Deno.Command(command, {
+    args: commandArgs,
+    cwd: root,
+    stdout: "piped",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(150_000),
+  }).spawn();
+}
+
+async function stop(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // already gone
+  }
+  await child.status;
+}
+
+/** The first request, in fresh processes. */
+async function coldStart(): Promise<ColdSample[]> {
+  const samples: ColdSample[] = [];
+  const sizes: [number, number][] = [[10, 10], [1000, 1000]];
+  for (let index = 0; index < coldRuns; index++) {
+    for (const runtime of ["deno", "bun"] as const) {
+      for (const [n, r] of sizes) {
+        for (const mode of ["lazy", "eager"] as const) {
+          const [command, args] = runtimeCommand(runtime, "_cold_start.ts", [mode, `${n}`, `${r}`]);
+          const spawned = performance.now();
+          const stdout = await run(command, args, { timeoutMs: 60_000 });
+          const exitedMs = performance.now() - spawned;
+          const line = JSON.parse(stdout.trim().split("\n")[0] ?? "{}");
+          checkCold(line, `${runtime} ${mode} N=${n} R=${r}`);
+          samples.push({
+            runtime,
+            mode,
+            n,
+            r,
+            firstRequestMs: line.firstRequestMs,
+            sinceStartMs: line.sinceStartMs,
+            listeningMs: undefined,
+            answeredMs: exitedMs,
+          });
+        }
+        for (const mode of ["serve-lazy", "serve-eager"] as const) {
+          const spawned = performance.now();
+          const child = spawn(runtime, "_cold_start.ts", [mode, `${n}`, `${r}`]);
+          try {
+            const next = lineReader(child.stdout);
+            const { port } = JSON.parse(await next()) as { port: number };
+            const listeningMs = performance.now() - spawned;
+            const response = await fetch(`http://127.0.0.1:${port}/r0/42`);
+            const body = await response.text();
+            const answeredMs = performance.now() - spawned;
+            if (response.status !== 200 || body !== "42") {
+              throw new Error(`${runtime} ${mode}: answered ${response.status} ${body}`);
+            }
+            checkCold(
+              { status: 200, body, ...JSON.parse(await next()) },
+              `${runtime} ${mode} N=${n} R=${r}`,
+            );
+            samples.push({
+              runtime,
+              mode,
+              n,
+              r,
+              firstRequestMs: undefined,
+              sinceStartMs: undefined,
+              listeningMs,
+              answeredMs,
+            });
+          } finally {
+            await stop(child);
+          }
+        }
+      }
+    }
+  }
+  return samples;
+}
+
+function checkCold(
+  line: { status?: number; body?: string; builds?: number; factoryCalls?: number },
+  label: string,
+): void {
+  if (line.status !== 200 || line.body !== "42" || line.builds !== 1 || line.factoryCalls !== 1) {
+    throw new Error(
+      `Cold start ${label}: expected 200 "42" and one build, got ${JSON.stringify(line)}`,
+    );
+  }
+}
+
+interface AutocannonJson {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** One load run against a fresh server. */
+async function httpRun(runtime: Runtime, framework: string): Promise<Omit<HttpSample, "round">> {
+  const child = spawn(runtime, "_http_server.ts", [framework]);
+  try {
+    const { port } = JSON.parse(await lineReader(child.stdout)()) as { port: number };
+    const url = `http://127.0.0.1:${port}/users/42`;
+    const response = await fetch(url);
+    const body = await response.text();
+    const expected = framework === "bare" ? "ok" : "42";
+    if (response.status !== 200 || body !== expected) {
+      throw new Error(`${runtime} ${framework} server answered ${response.status} ${body}`);
+    }
+    const load = (seconds: number) =>
+      run(node, [autocannon, "-j", "-c", "50", "-d", `${seconds}`, url], { quiet: true });
+    if (!smoke) await load(1); // warm-up: JIT and connection set-up, discarded
+    const result = JSON.parse(await load(httpSeconds)) as AutocannonJson;
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(
+        `${runtime} ${framework}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+      );
+    }
+    return {
+      runtime,
+      framework,
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function machine(): Promise<BenchData["machine"]> {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? "unknown";
+  const nproc = (await run("nproc", [], { quiet: true })).trim();
+  const bunVersion = (await run(bun, ["--version"], { quiet: true })).trim();
+  const nodeVersion = (await run(node, ["--version"], { quiet: true })).trim();
+  const mitata = JSON.parse(await Deno.readTextFile(`${root}node_modules/mitata/package.json`));
+  const versions: Record<string, string> = {};
+  for (const name of ["hono", "h3", "elysia", "itty-router", "autocannon"]) {
+    const json = JSON.parse(await Deno.readTextFile(`${root}node_modules/${name}/package.json`));
+    versions[name] = json.version;
+  }
+  return {
+    cpu,
+    nproc,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    bun: bunVersion,
+    node: nodeVersion,
+    mitata: mitata.version,
+    peers: versions,
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  };
+}
+
+const reportOnly = Deno.args.includes("--report-only");
+const data: BenchData = reportOnly
+  ? JSON.parse(await Deno.readTextFile(`${benchDir}results.json`))
+  : {
+    smoke,
+    rounds,
+    machine: await machine(),
+    micro: { deno: [], bun: [] },
+    cold: [],
+    http: [],
+    elapsedMs: 0,
+  };
+
+for (let round = 0; round < (reportOnly ? 0 : rounds); round++) {
+  // Alternate which runtime goes first, so neither always runs on a warmer (or busier) machine.
+  const order: Runtime[] = round % 2 === 0 ? ["deno", "bun"] : ["bun", "deno"];
+  const results: Record<Runtime, RoundResult> = { deno: new Map(), bun: new Map() };
+  for (const runtime of order) {
+    const bench = (topic: string, env: Record<string, string> = {}) =>
+      runtime === "deno"
+        ? denoBench(`${topic}_bench.ts`, env)
+        : bunBench(`${topic}_bench_bun.ts`, env);
+    log(`round ${round + 1}/${rounds}: per request on ${runtime}`);
+    if (smoke) {
+      // One process for everything: the smoke run checks, it does not measure.
+      for (const [name, value] of await bench("fetch")) results[runtime].set(name, value);
+    } else {
+      // One process per framework and group, each with its own bare baseline
+      // (stored as "bare, N=0 @ <framework>"): see ScenarioFilter.
+      const peers = [...PEERS.map((peer) => peer.name), ...(runtime === "bun" ? ["elysia"] : [])];
+      for (const group of REQUEST_GROUPS) {
+        const bares: number[] = [];
+        for (const framework of frameworksOf(group, peers)) {
+          const env = { LATCH_BENCH_GROUP: group, LATCH_BENCH_FRAMEWORK: framework };
+          for (const [name, value] of await bench("fetch", env)) {
+            if (name === caseKey(group, BARE)) {
+              bares.push(value);
+              results[runtime].set(caseKey(group, `${BARE} @ ${framework}`), value);
+            } else results[runtime].set(name, value);
+          }
+        }
+        results[runtime].set(caseKey(group, BARE), median(bares));
+      }
+    }
+    log(`round ${round + 1}/${rounds}: build on ${runtime}`);
+    for (const [name, value] of await bench("build")) results[runtime].set(name, value);
+  }
+  data.micro.deno.push(Object.fromEntries(results.deno));
+  data.micro.bun.push(Object.fromEntries(results.bun));
+}
+
+if (!reportOnly) {
+  log("first request in fresh processes");
+  data.cold = await coldStart();
+}
+
+for (let round = 0; round < (reportOnly ? 0 : rounds); round++) {
+  const frameworks = ["bare", "latch", "hono"];
+  // Rotate the order each round, so no server always runs first or last.
+  const rotated = [...frameworks.slice(round % 3), ...frameworks.slice(0, round % 3)];
+  for (const runtime of ["deno", "bun"] as const) {
+    for (const framework of rotated) {
+      log(`round ${round + 1}/${rounds}: HTTP, ${framework} on ${runtime}`);
+      data.http.push({ ...(await httpRun(runtime, framework)), round });
+    }
+  }
+}
+
+if (!reportOnly) data.elapsedMs = performance.now() - started;
+const { markdown, charts } = renderReport(data);
+const outDir = data.smoke
+  ? await Deno.makeTempDir({ prefix: "latch-bench-smoke-" })
+  : benchDir.replace(/\/$/, "");
+await Deno.mkdir(`${outDir}/charts`, { recursive: true });
+await Deno.writeTextFile(`${outDir}/RESULTS.md`, markdown);
+for (const [name, svg] of charts) await Deno.writeTextFile(`${outDir}/charts/${name}`, svg);
+await Deno.writeTextFile(`${outDir}/results.json`, JSON.stringify(data, null, 2));
+// The report lives in the repository, whose `deno fmt --check` covers Markdown, JSON and SVG.
+if (!data.smoke) {
+  await run(deno, [
+    "fmt",
+    "--quiet",
+    `${outDir}/RESULTS.md`,
+    `${outDir}/results.json`,
+    `${outDir}/charts/`,
+  ]);
+}
+log(`wrote ${outDir}/RESULTS.md and ${charts.size} charts${smoke ? " (smoke: not a result)" : ""}`);
