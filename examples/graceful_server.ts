@@ -11,8 +11,8 @@
  * @module
  */
 
-import process from "node:process";
 import { App } from "../mod.ts";
+import { closeOnSignal, serve } from "./_serve.ts";
 
 /** An app with a slow route (`/slow?ms=…`, streamed: headers now, the body after `ms`) and a cleanup that says when it ran. */
 export function createApp(): App {
@@ -40,57 +40,18 @@ export function createApp(): App {
   return app;
 }
 
-interface _BunLike {
-  serve(options: { hostname: string; port: number; fetch: App["fetch"] }): {
-    port: number;
-    stop(closeActiveConnections?: boolean): Promise<void> | void;
-  };
-}
-
 if (import.meta.main) {
   const app = createApp();
-  const hostname = process.env.HOST ?? "127.0.0.1";
-  const port = Number(process.env.PORT ?? 8000);
   let requests = 0;
-  const fetch: App["fetch"] = (request, env, executionContext) => {
+  const served = await serve((request, env) => {
     requests++;
-    return app.fetch(request, env, executionContext);
-  };
-  const bun = (globalThis as { Bun?: _BunLike }).Bun;
-  let stop: () => Promise<void> | void;
-  if (bun !== undefined) {
-    const server = bun.serve({ hostname, port, fetch });
-    console.log(`listening on http://${hostname}:${server.port}/`);
-    // Without `true`, Bun stops listening and lets the requests in flight finish.
-    stop = () => server.stop();
-  } else {
-    const server = Deno.serve({
-      hostname,
-      port,
-      onListen: ({ port }) => console.log(`listening on http://${hostname}:${port}/`),
-    }, fetch);
-    // Stops listening at once and resolves when the responses in flight are sent.
-    stop = () => server.shutdown();
-  }
-
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return; // a second signal while draining changes nothing
-    shuttingDown = true;
-    const stopped = stop();
-    console.log(`${signal}: draining`);
-    await stopped;
-    console.log(`drained: all ${requests} requests that reached the app got their response`);
-    let code = 0;
-    try {
-      await app.close();
-    } catch (error) {
-      console.error("a cleanup failed", error);
-      code = 1;
-    }
-    console.log("closed");
-    process.exit(code);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+    return app.fetch(request, env);
+  });
+  console.log(`listening on ${served.url}`);
+  closeOnSignal(served, app, (step) =>
+    console.log(
+      step === "drained"
+        ? `drained: all ${requests} requests that reached the app got their response`
+        : step,
+    ));
 }

@@ -54,3 +54,25 @@ export function watchUnhandledRejections(): { readonly count: () => number; stop
 export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/**
+ * `response` with headers that throw a TypeError on any change, as Deno's
+ * immutable ones do (a `Response.redirect()`, a `fetch()` response), on every
+ * runtime: Bun's are mutable, so its own would not test the copy path.
+ */
+export function immutable(response: Response): Response {
+  const headers = response.headers;
+  const locked = new Proxy(headers, {
+    get(target, key) {
+      if (key === "set" || key === "append" || key === "delete") {
+        return () => {
+          throw new TypeError("Headers are immutable");
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  Object.defineProperty(response, "headers", { value: locked });
+  return response;
+}

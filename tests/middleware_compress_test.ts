@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
 import { compress, type CompressOptions, type Encoding, etag } from "../lib/middleware/mod.ts";
-import { request } from "./_helpers.ts";
+import { immutable, request } from "./_helpers.ts";
 import { serve } from "./_serve.ts";
 
 const BIG = JSON.stringify(Array.from({ length: 200 }, (_, id) => ({ id, text: "a note" })));
@@ -195,24 +195,6 @@ test("compress() weakens a strong ETag and adds to an existing Vary", async () =
   const weak = appAnswering(BIG, { headers: { "content-type": "text/plain", etag: 'W/"v1"' } });
   assert.equal((await request(weak, "/", get("gzip"))).headers.get("etag"), 'W/"v1"');
 });
-
-/** `response` with headers that throw a TypeError on any change, as a fetch() response's do on Deno. */
-function immutable(response: Response): Response {
-  const headers = response.headers;
-  const locked = new Proxy(headers, {
-    get(target, key) {
-      if (key === "set" || key === "append" || key === "delete") {
-        return () => {
-          throw new TypeError("Headers are immutable");
-        };
-      }
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  Object.defineProperty(response, "headers", { value: locked });
-  return response;
-}
 
 test("compress() sets Vary on a copy when the response's headers are immutable", async () => {
   const app = new App().use(compress({ threshold: 0 }))

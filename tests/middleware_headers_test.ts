@@ -12,26 +12,8 @@ import {
   serverTiming,
   timeout,
 } from "../lib/middleware/mod.ts";
-import { recordingLogger } from "./_helpers.ts";
+import { immutable, recordingLogger } from "./_helpers.ts";
 import { _appendVary, _setHeaders, _withHeaders } from "../lib/middleware/_headers.ts";
-
-/** `response` with headers that throw a TypeError on any change, as Deno's immutable ones do, on every runtime. */
-function immutable(response: Response): Response {
-  const headers = response.headers;
-  const locked = new Proxy(headers, {
-    get(target, key) {
-      if (key === "set" || key === "append" || key === "delete") {
-        return () => {
-          throw new TypeError("Headers are immutable");
-        };
-      }
-      const value = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  Object.defineProperty(response, "headers", { value: locked });
-  return response;
-}
 
 test("_setHeaders() sets headers in place when it can", () => {
   const response = new Response("body");
