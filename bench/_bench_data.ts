@@ -35,7 +35,10 @@ export interface HttpSample {
   readonly runtime: Runtime;
   /** `bare`, `latch` or `hono`. */
   readonly framework: string;
-  /** autocannon's mean requests per second. */
+  /**
+   * Requests per second: wrk's count over the run's duration, or autocannon's
+   * mean of its per-second samples (see `BenchData.load`).
+   */
   readonly requestsPerSecond: number;
   /** Median latency, ms. */
   readonly p50Ms: number;
@@ -43,6 +46,23 @@ export interface HttpSample {
   readonly p99Ms: number;
   /** The round it ran in; ratios are taken within a round. */
   readonly round: number;
+  /**
+   * Its place (0 = first) among the servers measured on its runtime in its
+   * round; absent in results from before the order was recorded.
+   */
+  readonly position?: number;
+}
+
+/** The HTTP load generator a run used. */
+export interface LoadGenerator {
+  /** `wrk` when it was on PATH, else `autocannon` (run by Node). */
+  readonly tool: "wrk" | "autocannon";
+  /** Its version, as it reports it (`wrk -v`, or autocannon's package.json). */
+  readonly version: string;
+  /** Open connections, each with one request in flight (no pipelining). */
+  readonly connections: number;
+  /** Client threads (wrk's `-t`; autocannon runs on Node's one event loop). */
+  readonly threads: number;
 }
 
 /** The machine and the versions a run used. */
@@ -57,7 +77,7 @@ export interface Machine {
   readonly v8: string;
   /** Bun's version. */
   readonly bun: string;
-  /** Node's version (it runs autocannon). */
+  /** Node's version (it runs autocannon, when autocannon is the load generator). */
   readonly node: string;
   /** mitata's version. */
   readonly mitata: string;
@@ -84,6 +104,11 @@ export interface BenchData {
   cold: ColdSample[];
   /** The HTTP load runs. */
   http: HttpSample[];
+  /**
+   * What loaded the HTTP servers; absent in results from before it was
+   * recorded, which all used autocannon with 50 connections.
+   */
+  readonly load?: LoadGenerator;
   /** How long the run took, ms. */
   elapsedMs: number;
 }

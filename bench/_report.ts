@@ -9,7 +9,7 @@
 
 import { type BenchData, caseKey, type Runtime } from "./_bench_data.ts";
 import { range, ratio, RUNTIME_NAMES, RUNTIMES, table, tickTime, time } from "./_format.ts";
-import { coldSection, httpRatios, httpSection } from "./_report_sections.ts";
+import { coldSection, describeLoad, httpRatios, httpSection, loadOf } from "./_report_sections.ts";
 import { linearFit, median } from "./_stats.ts";
 import {
   BUILD_BIG_GROUP,
@@ -121,7 +121,9 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
     } min.`,
     "",
     `- Machine: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}; shared with other work, so noisy.`,
-    `- Runtimes: Deno ${machine.deno} (V8 ${machine.v8}), Bun ${machine.bun}; Node ${machine.node} runs autocannon.`,
+    `- Runtimes: Deno ${machine.deno} (V8 ${machine.v8}), Bun ${machine.bun}. HTTP load: ${
+      describeLoad(loadOf(data), machine.node)
+    }.`,
     `- Peers: ${
       Object.entries(machine.peers).map(([name, version]) => `${name} ${version}`).join(", ")
     }; mitata ${machine.mitata}.`,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BenchData, ColdSample, Runtime } from "./_bench_data.ts";
+import type { BenchData, ColdSample, LoadGenerator, Runtime } from "./_bench_data.ts";
 import { range, ratio, RUNTIME_NAMES, RUNTIMES, table } from "./_format.ts";
 import { median } from "./_stats.ts";
 
@@ -28,8 +28,37 @@ export function httpRatios(
   return result;
 }
 
+/**
+ * What loaded the HTTP servers: `data.load`, or for results from before it was
+ * recorded, autocannon with 50 connections (the only load generator then).
+ */
+export function loadOf(data: BenchData): LoadGenerator {
+  return data.load ?? {
+    tool: "autocannon",
+    version: data.machine.peers["autocannon"] ?? "unknown",
+    connections: 50,
+    threads: 1,
+  };
+}
+
+/** The load generator in a phrase: "wrk 4.1.0 (C, 1 thread, 50 connections, …)". */
+export function describeLoad(load: LoadGenerator, nodeVersion: string): string {
+  return load.tool === "wrk"
+    ? `wrk ${load.version} (C, ${load.threads} thread${
+      load.threads === 1 ? "" : "s"
+    }, ${load.connections} keep-alive connections, no pipelining)`
+    : `autocannon ${load.version} (run by Node ${nodeVersion}, one event loop, ${load.connections} keep-alive connections, no pipelining)`;
+}
+
 /** The HTTP section: req/s and p99 per server and runtime, and their ratios to bare. */
 export function httpSection(data: BenchData): string[] {
+  const load = loadOf(data);
+  // wrk's histogram is in microseconds; autocannon reports whole milliseconds.
+  const p99Digits = load.tool === "wrk" ? 2 : 0;
+  // Results from before `position` was recorded rotated the same order on both runtimes.
+  const order = data.http.some((s) => s.position !== undefined)
+    ? "Within each round and runtime the three servers run one after another in a rotated order (one step further each round, Bun one step ahead of Deno, and the runtime that goes first alternates), so that over three rounds each server runs once first, once second and once last on each runtime."
+    : "The three servers ran one after another, their order rotated by one each round (the same order on both runtimes, Deno first).";
   const rows: string[][] = [];
   for (const runtime of RUNTIMES) {
     for (const framework of ["bare", "latch", "hono"]) {
@@ -46,7 +75,9 @@ export function httpSection(data: BenchData): string[] {
           range(rps, (x) => Math.round(x).toLocaleString("en-US"))
         }`,
         `${ratio(median(rpsRatio))}${range(rpsRatio, (x) => x.toFixed(2))}`,
-        `${median(p99).toFixed(1)} ms${range(p99, (x) => x.toFixed(0))}`,
+        `${median(p99).toFixed(Math.max(1, p99Digits))} ms${
+          range(p99, (x) => x.toFixed(p99Digits))
+        }`,
         `${ratio(median(p99Ratio))}`,
       ]);
     }
@@ -54,7 +85,13 @@ export function httpSection(data: BenchData): string[] {
   return [
     "## Over HTTP",
     "",
-    '`Deno.serve(app.fetch)` and `Bun.serve({ fetch: app.fetch })` on 127.0.0.1 (port 0), each server a fresh process, loaded by autocannon (Node, 50 connections, no pipelining) on `GET /users/42`: 1 s of warm-up, then the measured run. `bare` answers `new Response("ok")` with no routing; latch and Hono have 10 pass-through middleware and the param route. Client and server share the 2 cores, so absolute numbers are low; the ratios are within each round, medians over rounds. autocannon reports latency in whole milliseconds, so p99 moves in steps of 1 ms.',
+    `\`Deno.serve(app.fetch)\` and \`Bun.serve({ fetch: app.fetch })\` on 127.0.0.1 (port 0), each server a fresh process, loaded by ${
+      describeLoad(load, data.machine.node)
+    } on \`GET /users/42\`: 1 s of warm-up, then the measured run. \`bare\` answers \`new Response("ok")\` with no routing; latch and Hono have 10 pass-through middleware and the param route. Client and server share the ${data.machine.nproc} cores, so absolute numbers are low; the ratios are within each round, medians over rounds. ${order}`,
+    "",
+    load.tool === "wrk"
+      ? "wrk, a C client on one thread, spends far less CPU per request than autocannon in Node, which on 2 cores was itself the bottleneck (every server, bare included, gave about the same req/s). wrk records latency in microseconds, so p99 is given to 0.01 ms. Where wrk is not installed (as on CI), `run.ts` falls back to autocannon, whose latencies are whole milliseconds."
+      : "autocannon runs in Node and, on a 2-core machine, is itself the bottleneck: every server, bare included, then gives about the same req/s, so ratios near 1× are not differences between servers. It reports latency in whole milliseconds, so p99 moves in steps of 1 ms. `run.ts` uses `wrk` instead when it is on PATH; wrk records latency in microseconds.",
     "",
     table(["runtime", "server", "req/s", "×bare", "p99", "p99 ×bare"], rows),
     "",

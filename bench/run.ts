@@ -3,14 +3,17 @@
  *
  *   deno run --allow-all bench/run.ts                        # full: ~15 min, writes the report
  *   LATCH_BENCH_SMOKE=1 deno run --allow-all bench/run.ts    # smoke: checks everything runs, <60 s
+ *   LATCH_BENCH_LOAD=autocannon deno run --allow-all bench/run.ts   # HTTP load from autocannon
  *
  * It runs, in rounds (3 in full, 1 in smoke), each alternating Deno and Bun:
  * the per-request benchmark (`fetch_bench.ts` with `deno bench --json`,
  * `fetch_bench_bun.ts` with mitata) and the build benchmark (`build_bench*`);
  * then the first request in fresh processes (`_cold_start.ts`), and the HTTP
- * benchmark (`_http_server.ts` under autocannon, run by Node). Every figure
- * reported is the median over rounds, every ratio the median of the ratios of
- * each round, so that a noisy machine moves a case and its baseline together.
+ * benchmark (`_http_server.ts` under `wrk` when it is on PATH, else under
+ * autocannon run by Node; `LATCH_BENCH_LOAD=wrk` or `=autocannon` forces one).
+ * Every figure reported is the median over rounds, every ratio the median of
+ * the ratios of each round, so that a noisy machine moves a case and its
+ * baseline together.
  *
  * Smoke mode asserts no timing, but exits non-zero when a case answers wrong,
  * a build count is not 1, or a runner fails; it writes its report to a
@@ -22,12 +25,14 @@
 import { BARE, renderReport } from "./_report.ts";
 import { median } from "./_stats.ts";
 import { PEERS } from "./_peers.ts";
+import { parseWrk } from "./_wrk.ts";
 import { frameworksOf, REQUEST_GROUPS } from "./_scenarios.ts";
 import {
   type BenchData,
   caseKey,
   type ColdSample,
   type HttpSample,
+  type LoadGenerator,
   type Runtime,
 } from "./_bench_data.ts";
 
@@ -41,6 +46,8 @@ const deno = Deno.execPath();
 const bun = await firstExisting([`${root}node_modules/.bin/bun`]) ?? "bun";
 const node = "node";
 const autocannon = `${root}node_modules/autocannon/autocannon.js`;
+/** Connections the load generator keeps open, one request in flight on each. */
+const connections = 50;
 const started = performance.now();
 
 /** Runs a command to completion; throws with its output when it fails. */
@@ -248,8 +255,53 @@ interface AutocannonJson {
   timeouts: number;
 }
 
+/** Where `name` is on PATH as an executable file, if it is. */
+async function onPath(name: string): Promise<string | undefined> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = await Deno.stat(`${dir}/${name}`);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return `${dir}/${name}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The HTTP load generator: wrk when it is on PATH, since a C client on one
+ * thread outpaces any server here while autocannon (Node) is itself the
+ * bottleneck on 2 cores; autocannon otherwise (a fresh CI machine has no wrk).
+ * `LATCH_BENCH_LOAD=wrk` or `=autocannon` forces one.
+ */
+async function loadGenerator(): Promise<LoadGenerator & { command: string }> {
+  const wanted = Deno.env.get("LATCH_BENCH_LOAD") ?? "";
+  if (!["", "wrk", "autocannon"].includes(wanted)) {
+    throw new Error(`LATCH_BENCH_LOAD: expected "wrk" or "autocannon", got "${wanted}"`);
+  }
+  const wrk = wanted === "autocannon" ? undefined : await onPath("wrk");
+  if (wrk !== undefined) {
+    // `wrk -v` prints "wrk 4.1.0 [epoll] Copyright …" and its usage, and exits with 1.
+    const output = await new Deno.Command(wrk, { args: ["-v"], stdout: "piped", stderr: "piped" })
+      .output();
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    const version = /^wrk (\S+)/m.exec(text)?.[1] ?? "unknown";
+    return { tool: "wrk", version, connections, threads: 1, command: wrk };
+  }
+  if (wanted === "wrk") throw new Error("LATCH_BENCH_LOAD=wrk, but wrk is not on PATH");
+  const json = JSON.parse(
+    await Deno.readTextFile(`${root}node_modules/autocannon/package.json`),
+  ) as { version: string };
+  return { tool: "autocannon", version: json.version, connections, threads: 1, command: node };
+}
+
 /** One load run against a fresh server. */
-async function httpRun(runtime: Runtime, framework: string): Promise<Omit<HttpSample, "round">> {
+async function httpRun(
+  load: LoadGenerator & { command: string },
+  runtime: Runtime,
+  framework: string,
+): Promise<Omit<HttpSample, "round" | "position">> {
   const child = spawn(runtime, "_http_server.ts", [framework]);
   try {
     const { port } = JSON.parse(await lineReader(child.stdout)()) as { port: number };
@@ -260,22 +312,30 @@ async function httpRun(runtime: Runtime, framework: string): Promise<Omit<HttpSa
     if (response.status !== 200 || body !== expected) {
       throw new Error(`${runtime} ${framework} server answered ${response.status} ${body}`);
     }
-    const load = (seconds: number) =>
-      run(node, [autocannon, "-j", "-c", "50", "-d", `${seconds}`, url], { quiet: true });
-    if (!smoke) await load(1); // warm-up: JIT and connection set-up, discarded
-    const result = JSON.parse(await load(httpSeconds)) as AutocannonJson;
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(
-        `${runtime} ${framework}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+    const label = `${runtime} ${framework}`;
+    const measure = async (seconds: number) => {
+      if (load.tool === "wrk") {
+        const args = ["-t", `${load.threads}`, "-c", `${load.connections}`, "-d", `${seconds}s`];
+        const output = await run(load.command, [...args, "--latency", url], { quiet: true });
+        return parseWrk(output, label);
+      }
+      const output = await run(
+        load.command,
+        [autocannon, "-j", "-c", `${load.connections}`, "-d", `${seconds}`, url],
+        { quiet: true },
       );
-    }
-    return {
-      runtime,
-      framework,
-      requestsPerSecond: result.requests.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
+      const result = JSON.parse(output) as AutocannonJson;
+      if (result.non2xx > 0 || result.errors > 0) {
+        throw new Error(`${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      }
+      return {
+        requestsPerSecond: result.requests.average,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+      };
     };
+    if (!smoke) await measure(1); // warm-up: JIT and connection set-up, discarded
+    return { runtime, framework, ...(await measure(httpSeconds)) };
   } finally {
     await stop(child);
   }
@@ -289,7 +349,7 @@ async function machine(): Promise<BenchData["machine"]> {
   const nodeVersion = (await run(node, ["--version"], { quiet: true })).trim();
   const mitata = JSON.parse(await Deno.readTextFile(`${root}node_modules/mitata/package.json`));
   const versions: Record<string, string> = {};
-  for (const name of ["hono", "h3", "elysia", "itty-router", "autocannon"]) {
+  for (const name of ["hono", "h3", "elysia", "itty-router"]) {
     const json = JSON.parse(await Deno.readTextFile(`${root}node_modules/${name}/package.json`));
     versions[name] = json.version;
   }
@@ -307,6 +367,7 @@ async function machine(): Promise<BenchData["machine"]> {
 }
 
 const reportOnly = Deno.args.includes("--report-only");
+const load = reportOnly ? undefined : await loadGenerator();
 const data: BenchData = reportOnly
   ? JSON.parse(await Deno.readTextFile(`${benchDir}results.json`))
   : {
@@ -316,6 +377,12 @@ const data: BenchData = reportOnly
     micro: { deno: [], bun: [] },
     cold: [],
     http: [],
+    load: load === undefined ? undefined : {
+      tool: load.tool,
+      version: load.version,
+      connections: load.connections,
+      threads: load.threads,
+    },
     elapsedMs: 0,
   };
 
@@ -362,14 +429,22 @@ if (!reportOnly) {
   data.cold = await coldStart();
 }
 
-for (let round = 0; round < (reportOnly ? 0 : rounds); round++) {
-  const frameworks = ["bare", "latch", "hono"];
-  // Rotate the order each round, so no server always runs first or last.
-  const rotated = [...frameworks.slice(round % 3), ...frameworks.slice(0, round % 3)];
-  for (const runtime of ["deno", "bun"] as const) {
-    for (const framework of rotated) {
-      log(`round ${round + 1}/${rounds}: HTTP, ${framework} on ${runtime}`);
-      data.http.push({ ...(await httpRun(runtime, framework)), round });
+if (load !== undefined) {
+  log(`HTTP: load from ${load.tool} ${load.version}`);
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which runtime goes first, as for the micro-benchmarks.
+    const runtimes: Runtime[] = round % 2 === 0 ? ["deno", "bun"] : ["bun", "deno"];
+    for (const runtime of runtimes) {
+      // Rotate the servers' order by one each round, Bun one step ahead of Deno,
+      // so that over every 3 rounds each server runs once first, once second and
+      // once last on each runtime.
+      const frameworks = ["bare", "latch", "hono"];
+      const shift = (round + (runtime === "bun" ? 1 : 0)) % frameworks.length;
+      const order = [...frameworks.slice(shift), ...frameworks.slice(0, shift)];
+      for (const [position, framework] of order.entries()) {
+        log(`round ${round + 1}/${rounds}: HTTP, ${framework} on ${runtime}`);
+        data.http.push({ ...(await httpRun(load, runtime, framework)), round, position });
+      }
     }
   }
 }
