@@ -14,7 +14,7 @@ import type { App, AppOptions, BuildStats, FetchHandler, Logger } from "./app.ts
 import type { Build, Cleanup, StartupHook } from "./build.ts";
 import type { ExecutionContext, Handler } from "./context.ts";
 import type { RouteDefinition } from "./router.ts";
-import { _ErrorResponder, _log } from "./_error_layer.ts";
+import { _ErrorResponder, _isThenable, _log } from "./_error_layer.ts";
 import { _Cleanups } from "./_cleanups.ts";
 import { _composeStack } from "./_stack.ts";
 import { _mountedContext } from "./_request_context.ts";
@@ -99,6 +99,8 @@ export class _AppCore {
   #inFlight = false;
   /** Numbers the build attempts; an attempt whose number is not this one was abandoned and stops at its next step. */
   #attempt = 0;
+  /** The number of the last attempt the timeout gave up on: no longer current, though no newer one started yet. */
+  #abandoned = 0;
   /** The registrations before the current attempt, across the mounted apps, restored when it fails or is abandoned. */
   #attemptSnapshot: Map<_AppCore, _Registry> | undefined;
   /** The cleanups the current attempt has registered so far, run at once if it is abandoned. */
@@ -262,7 +264,8 @@ export class _AppCore {
     if (limit === undefined) return run;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (this.#attempt !== attempt || this.phase === "closed") return;
+        // Applies after close() too: close() waits for the build, and its waiters for an answer.
+        if (!this.#isCurrent(attempt)) return;
         const error = new _BuildTimedOut(
           `The build took longer than buildTimeout (${limit} ms) and was abandoned: a startup ` +
             `hook or middleware factory never settled. Requests got 503 with Retry-After; the ` +
@@ -284,21 +287,32 @@ export class _AppCore {
 
   /** Gives up on a hung attempt: it stops at its next step and disposes of what it built. */
   #abandon(attempt: number, error: Error): void {
-    this.#attempt++;
+    this.#abandoned = attempt;
     this.stats = { ...this.stats, failures: this.stats.failures + 1 };
     this.#report(`build attempt ${attempt} was abandoned`, error);
-    if (this.#attemptSnapshot !== undefined) {
-      for (const [core, snapshot] of this.#attemptSnapshot) core.#restore(snapshot);
-    }
+    const snapshots = this.#attemptSnapshot;
+    const cleanups = this.#attemptCleanups;
+    this.#attemptSnapshot = this.#attemptCleanups = undefined;
+    // A closed app keeps its mounts for close(). A mounted app whose build has started is left to
+    // that build (the next attempt reuses it), registry included, unless its cleanup resets it.
+    const restore = (self: boolean) => {
+      if (snapshots === undefined || this.phase === "closed") return;
+      for (const [core, snapshot] of snapshots) {
+        if (core === this ? self : !core.#startedBelow(this)) core.#restore(snapshot);
+      }
+    };
+    restore(true);
     // What the attempt opened before it hung is closed now, not when (if ever) it settles;
-    // whatever it defers later runs at once.
-    const disposal = this.#attemptCleanups?.run().then((errors) => {
+    // whatever it defers later runs at once. The next attempt starts once this is done.
+    const disposal = cleanups?.run().then((errors) => {
       for (const cleanupError of errors) {
         this.#report(
           `a cleanup threw while disposing of abandoned attempt ${attempt}`,
           cleanupError,
         );
       }
+      // Mounted apps that had built were reset by their cleanups: undo this attempt's hooks on them.
+      restore(false);
     });
     if (disposal !== undefined) {
       this.#disposing.add(disposal);
@@ -306,18 +320,34 @@ export class _AppCore {
     }
   }
 
+  /** Whether `attempt` is the latest one and was not abandoned. */
+  #isCurrent(attempt: number): boolean {
+    return this.#attempt === attempt && this.#abandoned !== attempt;
+  }
+
+  /** Whether this mounted app, or one it is mounted in below `root`, has started building. */
+  #startedBelow(root: _AppCore): boolean {
+    if (this.phase !== "open") return true;
+    return this.parent !== undefined && this.parent !== root && this.parent.#startedBelow(root);
+  }
+
   /** Stops a build that `close()` or the timeout overtook, before it opens anything more. */
   #checkCurrent(attempt: number): void {
     if (this.phase === "closed") {
       throw new _Overtaken("The app was closed during its build: create a new App to serve again");
     }
-    if (this.#attempt !== attempt) {
+    if (!this.#isCurrent(attempt)) {
       throw new _Overtaken(`Build attempt ${attempt} ran over buildTimeout and was abandoned`);
     }
   }
 
   async #build(attempt: number): Promise<Handler> {
     this.#inFlight = true;
+    // An abandoned attempt's disposal resets the mounted apps this attempt builds again.
+    if (this.#disposing.size > 0) {
+      await Promise.all(this.#disposing);
+      this.#checkCurrent(attempt);
+    }
     const started = performance.now();
     // Mounted apps' registrations are kept too: a hook here may register on them.
     const before = this.#attemptSnapshot = this.#snapshotTree(new Map());
@@ -394,17 +424,26 @@ export class _AppCore {
         middleware: registry.middleware.length,
         routes: registry.routes.length + registry.mounts.length,
       };
-      for (const callback of built) callback(this.stats);
+      for (const callback of built) {
+        const result: unknown = callback(this.stats);
+        // Typed as returning nothing, but may be async: a rejection is logged, not left unhandled.
+        if (_isThenable(result)) {
+          Promise.resolve(result).catch((error) =>
+            this.#report("a build.onBuilt callback rejected", error)
+          );
+        }
+      }
       this.#cleanups = cleanups;
       this.#responder = responder;
       if (this.closing === undefined) this.chain = chain;
       return chain;
     } catch (error) {
-      const abandoned = this.#attempt !== attempt;
+      const abandoned = !this.#isCurrent(attempt);
       // An abandoned attempt was counted and logged when the timeout gave up on it.
       if (!abandoned) this.stats = { ...this.stats, failures: this.stats.failures + 1 };
-      // A mounted app that failed has logged its own error; a build overtaken is no failure.
-      if (!childFailed && !(error instanceof _Overtaken)) {
+      // A mounted app that failed has logged its own error; a build overtaken is no failure; an
+      // abandoned attempt was logged when it was given up on, whatever its hung step does later.
+      if (!abandoned && !childFailed && !(error instanceof _Overtaken)) {
         this.#report(
           this.phase === "closed"
             ? `the build in flight failed while the app was closing (attempt ${attempt})`
@@ -447,9 +486,11 @@ export class _AppCore {
     const view: App = new Proxy(app, {
       get: (target, key) => {
         const value: unknown = Reflect.get(target, key, target);
-        if (typeof value !== "function" || !_REGISTRATIONS.has(key)) return value;
+        if (typeof value !== "function" || key === "constructor") return value;
+        // Methods run on the app itself: they read its private fields, which the view has not.
+        if (!_REGISTRATIONS.has(key)) return (...args: unknown[]) => value.apply(target, args);
         return (...args: unknown[]) => {
-          if (this.#attempt !== attempt && this.phase !== "closed") {
+          if (!this.#isCurrent(attempt) && this.phase !== "closed") {
             throw new Error(
               `Cannot call app.${String(key)}() from a startup hook whose build attempt was ` +
                 `abandoned (it ran over buildTimeout): a fresh attempt runs the hooks again; ` +
@@ -492,15 +533,8 @@ export class _AppCore {
     let handler: Handler;
     if (child !== undefined) {
       if (child.closing === undefined) {
-        // The child is torn down with this app: reset for a retry when this build fails, closed
-        // when this app closes; left alone when this attempt was abandoned and a newer one owns it.
-        cleanups.add(() =>
-          this.phase === "closed"
-            ? child.close()
-            : this.#attempt === attempt
-            ? child.#reset()
-            : undefined
-        );
+        const premounted = this.#attemptSnapshot?.get(this)?.mounts.includes(mount) ?? true;
+        cleanups.add(() => this.#tearDownChild(child, attempt, premounted));
         try {
           await child.#ensureBuilt();
         } catch (error) {
@@ -534,6 +568,26 @@ export class _AppCore {
       { method: "*", path: prefix, value: handler },
       { method: "*", path: `${base}/*`, value: handler },
     ];
+  }
+
+  /**
+   * Tears down a mounted app with the attempt that built it: reset for a retry
+   * when the attempt failed, closed when this app closed. When the attempt was
+   * abandoned: one this app no longer keeps (it closed, or a hook of the
+   * attempt mounted it) is closed, and if still building, closed once that
+   * build settles, not awaited; one this app keeps is left to the next attempt
+   * to reuse while it builds, and reset once built.
+   */
+  #tearDownChild(child: _AppCore, attempt: number, premounted: boolean): Promise<void> | void {
+    if (this.#isCurrent(attempt)) return this.phase === "closed" ? child.close() : child.#reset();
+    if (this.phase === "closed" || !premounted) {
+      if (!child.#inFlight) return child.close();
+      child.close().catch((error) =>
+        this.#report("a mounted app of an abandoned attempt failed to close", error)
+      );
+      return;
+    }
+    if (!child.#inFlight) return child.#reset();
   }
 
   /** Undoes a mounted app's build so that its parent's next attempt builds it afresh. */
