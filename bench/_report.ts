@@ -353,7 +353,7 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
     "",
     `The same app (${
       LAZY_GROUP.replace("lazy vs eager, ", "")
-    }) built by \`await app.ready()\` before serving, or by its first request; then timed like the others.`,
+    }) built by \`await app.ready()\` before serving, or by its first request; then timed like the others, each in a process of its own (measured one after the other in one process, whichever runs second inherits the first's JIT feedback and runs a few percent slower).`,
     "",
     table(
       ["case", "Deno", "Deno ×eager", "Bun", "Bun ×eager"],
