@@ -237,15 +237,7 @@ export async function setupScenarios(
   const wanted = (group: string, framework: string) =>
     (filter.group === undefined || filter.group === group) &&
     (filter.framework === undefined || filter.framework === framework || framework === "bare");
-  const add = (
-    group: string,
-    framework: string,
-    n: number,
-    request: Request,
-    fetch: FetchFunction,
-    expected: Expected,
-    baseline = false,
-  ) => {
+  const add: _AddCase = (group, framework, n, request, fetch, expected, baseline = false) => {
     // Each case gets its own closure, so no call site is shared between frameworks.
     scenarios.push({
       name: nameOf(framework, n),
@@ -300,17 +292,20 @@ export async function setupScenarios(
   return scenarios;
 }
 
+/** Adds one timed case to a group. */
+type _AddCase = (
+  group: string,
+  framework: string,
+  n: number,
+  request: Request,
+  fetch: FetchFunction,
+  expected: Expected,
+  baseline?: boolean,
+) => void;
+
 /** Adds the lazy-vs-eager cases: the same app built by `ready()`, or by its first request. */
 async function addLazyGroup(
-  add: (
-    group: string,
-    framework: string,
-    n: number,
-    request: Request,
-    fetch: FetchFunction,
-    expected: Expected,
-    baseline?: boolean,
-  ) => void,
+  add: _AddCase,
   wanted: (group: string, framework: string) => boolean,
 ): Promise<void> {
   const [eagerCase, lazyCase] = LAZY_CASES;
