@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark and writes `bench/RESULTS.md` and `bench/charts/*.svg`:
  *
- *   deno run --allow-all bench/run.ts                        # full: ~15 min, writes the report
+ *   deno run --allow-all bench/run.ts                        # full: about 12 min, writes the report
  *   LATCH_BENCH_SMOKE=1 deno run --allow-all bench/run.ts    # smoke: checks everything runs, <60 s
  *   LATCH_BENCH_LOAD=autocannon deno run --allow-all bench/run.ts   # HTTP load from autocannon
  *

@@ -2,7 +2,7 @@
  * Serves the example app on Deno or Bun, on 127.0.0.1 (set `HOST` and `PORT`
  * to change it), and closes it on Ctrl-C or SIGTERM so its cleanups run.
  *
- *     npm start                      # Deno
+ *     node_modules/.bin/deno run --allow-net --allow-env examples/server.ts
  *     node_modules/.bin/bun examples/server.ts
  *
  * @module
