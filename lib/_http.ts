@@ -5,6 +5,9 @@
  * @module
  */
 
+/** A token as RFC 9110 defines it: what a method or a header name is made of. */
+export const _TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** The path of `url`, without query or fragment; `url` is an absolute URL as `Request.url` gives it. */
 export function _pathOf(url: string): string {
   // Request.url is serialized and a host never holds "/", so the path starts at

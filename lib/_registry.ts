@@ -16,6 +16,7 @@ import type { _ErrorKey } from "./_error_layer.ts";
 import type { RouteDefinition } from "./router.ts";
 import { type _Parsed, _parseRoutePath } from "./_route_path.ts";
 import { _describe } from "./_describe.ts";
+import { _TOKEN } from "./_http.ts";
 
 /** A mount as registered. */
 export interface _Mount {
@@ -26,8 +27,6 @@ export interface _Mount {
   /** The lifecycle of a mounted `App`; `undefined` for a fetch handler. */
   readonly core: _AppCore | undefined;
 }
-
-const _METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Methods as messages name them: upper case, `*` as `ALL`, joined by commas. */
 export function _methodNames(methods: readonly unknown[]): string {
@@ -83,7 +82,7 @@ export class _Registry {
       );
     }
     const normalized = methods.map((method) => {
-      if (typeof method !== "string" || !_METHOD_TOKEN.test(method)) {
+      if (typeof method !== "string" || !_TOKEN.test(method)) {
         throw new TypeError(
           `Route method must be an HTTP method token such as "GET", got ${JSON.stringify(method)}`,
         );

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { _isThenable } from "../_error_layer.ts";
+
 /**
  * `response` with `apply` run on its headers. When they are immutable (a
  * `Response.redirect()`, a `fetch()` response on Deno), `apply` runs on a copy
@@ -92,11 +94,3 @@ export function _then(
     response instanceof Response ? onResponse(request, response) : response
   );
 }
-
-/** Whether `value` has a `then` method: what a handler's answer must have when it is not a `Response`. */
-export function _isThenable(value: unknown): value is Promise<Response> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
-}
-
-/** The tokens of a header's value (a method, a header name): what RFC 9110 allows in one. */
-export const _TOKEN: RegExp = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -9,7 +9,8 @@
 
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
-import { _appendVary, _TOKEN, _withHeaders } from "./_headers.ts";
+import { _TOKEN } from "../_http.ts";
+import { _appendVary, _withHeaders } from "./_headers.ts";
 
 /**
  * Which origins may read responses: `"*"` for any, one origin, a list, or a

@@ -8,7 +8,8 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { _readUpTo } from "./_body.ts";
-import { _then, _TOKEN } from "./_headers.ts";
+import { _TOKEN } from "../_http.ts";
+import { _then } from "./_headers.ts";
 
 /** Options for {@linkcode etag}. */
 export interface EtagOptions {

@@ -8,7 +8,8 @@
 
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
-import { _TOKEN, _withHeaders } from "./_headers.ts";
+import { _TOKEN } from "../_http.ts";
+import { _withHeaders } from "./_headers.ts";
 
 /**
  * What {@linkcode requestId} puts on `ctx.state`: declare it in the app's
