@@ -115,11 +115,6 @@ export async function withoutUnhandledRejections(body: () => Promise<void>): Pro
   }
 }
 
-/** The path of the runtime running the tests: Deno's or Bun's binary. */
-export function runtimeExecPath(): string {
-  return "Deno" in globalThis && !("Bun" in globalThis) ? Deno.execPath() : process.execPath;
-}
-
 /** A child process and its output so far. */
 export interface Child {
   readonly process: ChildProcess;

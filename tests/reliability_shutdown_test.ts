@@ -14,11 +14,11 @@ import {
   hasSettled,
   rawHead,
   rawRequest,
-  runtimeExecPath,
   spawnChild,
   within,
   withoutUnhandledRejections,
 } from "./_reliability.ts";
+import { runtimeBinary } from "./_spawn.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../examples/graceful_server.ts", import.meta.url));
 
@@ -43,7 +43,7 @@ test(
   { timeout: 60_000 },
   async () => {
     const args = runtime === "deno" ? ["run", "--allow-net", "--allow-env", EXAMPLE] : [EXAMPLE];
-    const child = spawnChild(runtimeExecPath(), args, { PORT: "0" });
+    const child = spawnChild(runtimeBinary, args, { PORT: "0" });
     try {
       const [, url] = await child.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//, 15_000);
       // Burst A: accepted and in flight (headers received) before the signal.
