@@ -35,22 +35,22 @@
  * @module
  */
 
-export {
-  App,
-  type AppOptions,
-  type BuildStats,
-  type FetchHandler,
-  type Logger,
-} from "./lib/app.ts";
-export type { Build, Cleanup, Middleware, StartupHook } from "./lib/build.ts";
+export { App, type StartupHook } from "./lib/app.ts";
+export type { AppOptions, Logger } from "./lib/app_options.ts";
+export type { BuildStats } from "./lib/build_stats.ts";
+export type { Build, Cleanup, Middleware } from "./lib/build.ts";
+export { BuildTimeoutError } from "./lib/build_timeout_error.ts";
 export type {
   AppTypes,
   Context,
   EnvOf,
   ExecutionContext,
+  FetchHandler,
   Handler,
+  RunningApp,
   StateOf,
 } from "./lib/context.ts";
+export type { RouteInfo, RouteOptions } from "./lib/route_options.ts";
 export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";
 export { HttpError, type HttpErrorInit } from "./lib/http_error.ts";
 export { type ProblemInit, problemResponse } from "./lib/problem.ts";

@@ -1,35 +1,49 @@
 /**
- * Turning errors into responses: the lookup behind `app.onError()`, the
- * default problem responses, and the sync-first layer that wraps a handler so
- * that whatever it throws or returns, the caller gets exactly one `Response`.
+ * The one place where errors become responses: the lookup behind
+ * `app.onError()`, the default problem responses, and the sync-first layer
+ * that wraps a handler so that whatever it throws or returns, the caller gets
+ * exactly one `Response`. Every status latch produces itself (400, 404, 405,
+ * 501, 503 and the rest) is an `HttpError` answered here, so `onError`
+ * applies to each.
  *
  * @module
  */
 
-import type { Logger } from "./app.ts";
+import type { Logger } from "./app_options.ts";
 import type { Context, Handler } from "./context.ts";
-import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
-import { HttpError } from "./http_error.ts";
+import type { ErrorHandler } from "./error_handler.ts";
+import type { _ErrorKey } from "./_registry.ts";
+import { HttpError, type HttpErrorInit } from "./http_error.ts";
 import { problemResponse } from "./problem.ts";
 import { _describe, _safeString } from "./_describe.ts";
 import { _pathOf, _withoutBody } from "./_http.ts";
+import { _isThenable } from "./_thenable.ts";
 
 /**
  * Reports to `logger` and swallows whatever it does wrong: a logger that
  * throws, or returns a promise that rejects, must not turn one response into
- * none or become an unhandled rejection.
+ * none or become an unhandled rejection. Without an error, the logger is
+ * called with the message alone (so `console` prints no stray `undefined`).
  */
-export function _log(logger: Logger, what: string, error?: unknown): void {
+export function _log(logger: Logger, what: string, ...error: [unknown?]): void {
   try {
-    const result: unknown = logger.error(`latch: ${what}`, error);
+    const result: unknown = logger.error(`latch: ${what}`, ...error);
     if (_isThenable(result)) Promise.resolve(result).catch(() => {});
   } catch {
     // See above: nothing to report a broken logger to.
   }
 }
 
-/** What `onError` is keyed by: a status or an `Error` class. */
-export type _ErrorKey = number | ErrorClass;
+/**
+ * An answer latch gives by design rather than by failure (503 while starting
+ * or once closed, 501 for a method it cannot forward): answered like any
+ * `HttpError`, `onError` included, but not logged as one.
+ */
+export class _Answer extends HttpError {
+  constructor(status: number, detail: string, init?: HttpErrorInit) {
+    super(status, detail, { ...init, expose: true });
+  }
+}
 
 /** Finds the error handler for an error and turns any error into a response, never throwing. */
 export class _ErrorResponder {
@@ -99,16 +113,24 @@ export class _ErrorResponder {
       response = problemResponse(500);
     }
     if (request.method !== "HEAD") return response;
-    const strip = (full: Response) => {
-      try {
-        return _withoutBody(full);
-      } catch (internal) {
-        // Only a hostile Response (a Proxy whose body getter throws) gets here.
-        this.report(request, "could not drop the body of a HEAD response, answered 500", internal);
-        return new Response(null, { status: 500 });
-      }
+    return response instanceof Response
+      ? this.withoutBody(response, request)
+      : response.then((full) => this.withoutBody(full, request));
+  }
+
+  /** `response` without its body, for `HEAD`; never throws or rejects. */
+  withoutBody(response: Response, request: Request): Response | Promise<Response> {
+    const failed = (internal: unknown) => {
+      // Only a hostile Response (a Proxy whose body getter throws), or a body that errors, gets here.
+      this.report(request, "could not drop the body of a HEAD response, answered 500", internal);
+      return new Response(null, { status: 500 });
     };
-    return response instanceof Response ? strip(response) : response.then(strip);
+    try {
+      const stripped = _withoutBody(response);
+      return stripped instanceof Response ? stripped : stripped.catch(failed);
+    } catch (internal) {
+      return failed(internal);
+    }
   }
 
   #respond(error: unknown, request: Request, ctx: Context): Response | Promise<Response> {
@@ -125,13 +147,19 @@ export class _ErrorResponder {
       return failed(handlerError);
     }
     // A handler that returns no Response is treated like one that threw: the error's own default answers.
-    return this.settle(
+    const answered = this.settle(
       result,
       request,
       "an error handler",
       failed,
       () => this.fallback(error, request),
     );
+    // The headers an HttpError carries (Allow on a 405, Retry-After on a 503) are part of what
+    // the status means: a handler's response keeps them unless it set its own.
+    if (!(error instanceof HttpError) || _isEmpty(error.headers)) return answered;
+    return answered instanceof Response
+      ? _withHeaders(answered, error.headers)
+      : answered.then((response) => _withHeaders(response, error.headers));
   }
 
   /** The default response for `error`: its own status for an `HttpError`, else a 500 that is logged. Never throws. */
@@ -149,12 +177,17 @@ export class _ErrorResponder {
     const debug = this.#debug;
     const extensions = debug && error instanceof Error ? { stack: error.stack } : undefined;
     if (error instanceof HttpError) {
-      if (error.status >= 500) this.report(request, `answered ${error.status}`, error);
+      if (error.status >= 500 && !(error instanceof _Answer)) {
+        this.report(request, `answered ${error.status}`, error);
+      }
       const detail = (error.expose || debug) && error.message !== "" ? error.message : undefined;
       return problemResponse(error.status, {
         headers: error.headers,
         ...(detail === undefined ? {} : { detail }),
-        ...(extensions === undefined ? {} : { extensions }),
+        // The error's own members (a ValidationError's `errors`), then debug's stack.
+        ...(error.extensions === undefined && extensions === undefined
+          ? {}
+          : { extensions: { ...error.extensions, ...extensions } }),
       });
     }
     this.report(request, "unhandled error, answered 500", error);
@@ -168,8 +201,8 @@ export class _ErrorResponder {
   }
 
   /** Logs `what` happened to `request`. */
-  report(request: Request, what: string, error?: unknown): void {
-    _log(this.#logger, `${request.method} ${_pathOf(request.url)}: ${what}`, error);
+  report(request: Request, what: string, ...error: [unknown?]): void {
+    _log(this.#logger, `${request.method} ${_pathOf(request.url)}: ${what}`, ...error);
   }
 
   /**
@@ -227,11 +260,22 @@ export class _ErrorResponder {
   }
 }
 
-/** Whether `value` is a promise or has a `then` method. May throw for a hostile Proxy. */
-export function _isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value instanceof Promise ||
-    (typeof value === "object" && value !== null &&
-      typeof (value as { then?: unknown }).then === "function");
+function _isEmpty(headers: Headers): boolean {
+  for (const _ of headers.keys()) return false;
+  return true;
+}
+
+/**
+ * `response` with each of `headers` it does not set itself. A copy, so that a
+ * response the handler keeps and returns again (or whose headers are
+ * immutable) is never written to.
+ */
+function _withHeaders(response: Response, headers: Headers): Response {
+  const missing = [...headers].filter(([name]) => !response.headers.has(name));
+  if (missing.length === 0) return response;
+  const copy = new Response(response.body, response);
+  for (const [name, value] of missing) copy.headers.set(name, value);
+  return copy;
 }
 
 /**

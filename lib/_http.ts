@@ -43,14 +43,43 @@ export function _stripSegments(path: string, count: number): string {
   return count === 0 ? path : path.slice(index);
 }
 
-/** The same response without a body, for `HEAD`. */
-export function _withoutBody(response: Response): Response {
-  if (response.body === null) return response;
-  // Cancelling tells a streaming producer to stop; its rejection has no one to report to.
-  response.body.cancel().catch(() => {});
-  return new Response(null, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
+/**
+ * The same response without a body, for `HEAD`, with the `Content-Length`
+ * the `GET` would have sent (RFC 9110 §9.3.2, §8.6): a server cannot tell it
+ * once the body is gone, so it would send `0`. A response that states its
+ * length keeps it; otherwise the body is counted, as the server would have
+ * for the `GET`. An event stream is never counted, as it need never end.
+ */
+export function _withoutBody(response: Response): Response | Promise<Response> {
+  const body = response.body;
+  if (body === null) return response;
+  const headers = response.headers;
+  if (
+    headers.has("content-length") || response.status === 204 || response.status === 304 ||
+    headers.get("content-type")?.startsWith("text/event-stream")
+  ) {
+    // Cancelling tells a streaming producer to stop; its rejection has no one to report to.
+    body.cancel().catch(() => {});
+    return _bodiless(response, headers);
+  }
+  return _byteLength(body).then((length) => {
+    const counted = new Headers(headers);
+    counted.set("content-length", String(length));
+    return _bodiless(response, counted);
   });
+}
+
+function _bodiless(response: Response, headers: Headers): Response {
+  return new Response(null, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** How many bytes `body` holds, read to its end. */
+async function _byteLength(body: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = body.getReader();
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return length;
+    length += value.byteLength;
+  }
 }

@@ -1,31 +1,80 @@
 /**
  * What an app has registered, with the checks that run at registration time
  * so a mistake throws at the line that made it: path syntax, duplicate
- * routes, clashing mounts, error-handler keys. A build copies it first so a
- * failed build can put it back.
+ * routes, clashing mounts, error-handler keys.
+ *
+ * Copy-on-write: `snapshot()` is a reference, shared until either side is
+ * next written to, and every kind of registration lives in one record
+ * (`_Registrations`), so a new kind is copied, snapshotted and restored
+ * without a second list to keep in step.
  *
  * @module
  */
 
-import type { App, FetchHandler } from "./app.ts";
-import type { _AppCore } from "./_app_core.ts";
-import type { Middleware, StartupHook } from "./build.ts";
-import type { Handler } from "./context.ts";
+import type { Middleware } from "./build.ts";
+import type { FetchHandler, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
-import type { _ErrorKey } from "./_error_layer.ts";
-import type { RouteDefinition } from "./router.ts";
+import type { RouteOptions } from "./route_options.ts";
 import { type _Parsed, _parseRoutePath } from "./_route_path.ts";
 import { _describe } from "./_describe.ts";
 import { _TOKEN } from "./_http.ts";
 
-/** A mount as registered. */
-export interface _Mount {
+/** What `onError` is keyed by: a status or an `Error` class. */
+export type _ErrorKey = number | ErrorClass;
+
+/** A startup hook as the registry keeps it; `App` types what it is handed. */
+// deno-lint-ignore no-explicit-any -- the hook's parameter is the App, which this file must not import
+export type _Hook = (app: any) => unknown;
+
+/** A mount as registered; `Child` is the lifecycle of a mounted app. */
+export interface _Mount<Child> {
   readonly prefix: string;
   /** How many path segments the prefix has: what is stripped from the path. */
   readonly segments: number;
-  readonly target: App | FetchHandler;
-  /** The lifecycle of a mounted `App`; `undefined` for a fetch handler. */
-  readonly core: _AppCore | undefined;
+  /** The fetch handler mounted, or `undefined` for a mounted app. */
+  readonly forward: FetchHandler | undefined;
+  /** The lifecycle of a mounted app; `undefined` for a fetch handler. */
+  readonly child: Child | undefined;
+}
+
+/** A route as registered. */
+export interface _Route {
+  /** An upper-case method token, or `"*"`. */
+  readonly method: string;
+  readonly path: string;
+  readonly value: Handler;
+  readonly options: RouteOptions | undefined;
+}
+
+/** Every kind of registration, in one record: each field an array or a map, copied alike. */
+interface _Registrations<Child> {
+  readonly middleware: Middleware[];
+  readonly routes: _Route[];
+  readonly mounts: _Mount<Child>[];
+  readonly errorHandlers: Map<_ErrorKey, ErrorHandler>;
+  readonly startupHooks: _Hook[];
+  /** `METHOD shape` → what claimed it, to refuse a second claim with a message that names the first. */
+  readonly claims: Map<string, string>;
+}
+
+function _empty<Child>(): _Registrations<Child> {
+  return {
+    middleware: [],
+    routes: [],
+    mounts: [],
+    errorHandlers: new Map(),
+    startupHooks: [],
+    claims: new Map(),
+  };
+}
+
+/** A copy of every field of `lists`, whatever kinds it holds. */
+function _copy<Child>(lists: _Registrations<Child>): _Registrations<Child> {
+  const copy: Record<string, unknown> = {};
+  for (const [kind, list] of Object.entries(lists)) {
+    copy[kind] = list instanceof Map ? new Map(list) : [...(list as unknown[])];
+  }
+  return copy as unknown as _Registrations<Child>;
 }
 
 /** Methods as messages name them: upper case, `*` as `ALL`, joined by commas. */
@@ -39,25 +88,46 @@ function _shape(parsed: _Parsed): string {
 }
 
 /** The registrations of one app. */
-export class _Registry {
-  readonly middleware: Middleware[] = [];
-  readonly routes: RouteDefinition<Handler>[] = [];
-  readonly mounts: _Mount[] = [];
-  readonly errorHandlers: Map<_ErrorKey, ErrorHandler> = new Map();
-  readonly startupHooks: StartupHook[] = [];
-  /** `METHOD shape` → what claimed it, to refuse a second claim with a message that names the first. */
-  readonly #claims = new Map<string, string>();
+export class _Registry<Child = unknown> {
+  #lists: _Registrations<Child>;
+  /** Whether a snapshot shares `#lists`: the next write copies them first. */
+  #shared = false;
 
-  /** A copy to restore if a build fails. */
-  copy(): _Registry {
-    const copy = new _Registry();
-    copy.middleware.push(...this.middleware);
-    copy.routes.push(...this.routes);
-    copy.mounts.push(...this.mounts);
-    for (const [key, handler] of this.errorHandlers) copy.errorHandlers.set(key, handler);
-    copy.startupHooks.push(...this.startupHooks);
-    for (const [key, owner] of this.#claims) copy.#claims.set(key, owner);
-    return copy;
+  constructor(lists: _Registrations<Child> = _empty()) {
+    this.#lists = lists;
+  }
+
+  get middleware(): readonly Middleware[] {
+    return this.#lists.middleware;
+  }
+  get routes(): readonly _Route[] {
+    return this.#lists.routes;
+  }
+  get mounts(): readonly _Mount<Child>[] {
+    return this.#lists.mounts;
+  }
+  get errorHandlers(): ReadonlyMap<_ErrorKey, ErrorHandler> {
+    return this.#lists.errorHandlers;
+  }
+  get startupHooks(): readonly _Hook[] {
+    return this.#lists.startupHooks;
+  }
+
+  /** The registrations as they are now, to restore if a build fails: shared until either side changes. */
+  snapshot(): _Registry<Child> {
+    this.#shared = true;
+    const snapshot = new _Registry<Child>(this.#lists);
+    snapshot.#shared = true;
+    return snapshot;
+  }
+
+  /** The lists, copied first if a snapshot shares them. */
+  #writable(): _Registrations<Child> {
+    if (this.#shared) {
+      this.#lists = _copy(this.#lists);
+      this.#shared = false;
+    }
+    return this.#lists;
   }
 
   addMiddleware(middleware: readonly Middleware[]): void {
@@ -70,10 +140,15 @@ export class _Registry {
         );
       }
     }
-    this.middleware.push(...middleware);
+    this.#writable().middleware.push(...middleware);
   }
 
-  addRoutes(methods: readonly string[], path: string, handler: Handler): void {
+  addRoutes(
+    methods: readonly string[],
+    path: string,
+    handler: Handler,
+    options?: RouteOptions,
+  ): void {
     if (methods.length === 0) {
       throw new TypeError(
         `app.on() needs at least one method for ${
@@ -99,7 +174,7 @@ export class _Registry {
     }
     const shape = _shape(_parseRoutePath(path));
     for (const method of normalized) {
-      const owner = this.#claims.get(`${method} ${shape}`);
+      const owner = this.#lists.claims.get(`${method} ${shape}`);
       if (owner !== undefined) {
         throw new Error(
           `Route ${_methodNames([method])} ${JSON.stringify(path)} clashes with ${owner} ` +
@@ -108,16 +183,17 @@ export class _Registry {
         );
       }
     }
+    const lists = this.#writable();
     for (const method of normalized) {
-      this.#claims.set(
+      lists.claims.set(
         `${method} ${shape}`,
         `the route ${_methodNames([method])} ${JSON.stringify(path)}`,
       );
-      this.routes.push({ method, path, value: handler });
+      lists.routes.push({ method, path, value: handler, options });
     }
   }
 
-  addMount(prefix: string, target: App | FetchHandler, core: _AppCore | undefined): void {
+  addMount(prefix: string, forward: FetchHandler | undefined, child: Child | undefined): void {
     if (
       typeof prefix !== "string" || !prefix.startsWith("/") ||
       (prefix !== "/" && prefix.endsWith("/")) || /[:*]/.test(prefix)
@@ -132,7 +208,7 @@ export class _Registry {
     // The mount answers the prefix and everything under it: the same segments, with and without `*`.
     const keys = [`* ${_shape(parsed)}`, `* ${_shape({ ...parsed, wildcard: true })}`];
     for (const key of keys) {
-      const owner = this.#claims.get(key);
+      const owner = this.#lists.claims.get(key);
       if (owner !== undefined) {
         throw new Error(
           `Cannot mount at ${
@@ -141,8 +217,9 @@ export class _Registry {
         );
       }
     }
-    for (const key of keys) this.#claims.set(key, `the mount at ${JSON.stringify(prefix)}`);
-    this.mounts.push({ prefix, segments: parsed.segments.length, target, core });
+    const lists = this.#writable();
+    for (const key of keys) lists.claims.set(key, `the mount at ${JSON.stringify(prefix)}`);
+    lists.mounts.push({ prefix, segments: parsed.segments.length, forward, child });
   }
 
   addErrorHandler(key: number | ErrorClass, handler: ErrorHandler): void {
@@ -169,15 +246,15 @@ export class _Registry {
         `An error handler for ${name} is already registered: handle every case in one handler`,
       );
     }
-    this.errorHandlers.set(key, handler);
+    this.#writable().errorHandlers.set(key, handler);
   }
 
-  addStartupHook(hook: StartupHook): void {
+  addStartupHook(hook: _Hook): void {
     if (typeof hook !== "function") {
       throw new TypeError(
         `app.onStartup() takes a function (app) => cleanup?, got ${_describe(hook)}`,
       );
     }
-    this.startupHooks.push(hook);
+    this.#writable().startupHooks.push(hook);
   }
 }

@@ -1,37 +1,46 @@
 /**
- * The `Context` latch makes for each request. A class rather than a literal
- * so that `state` is only allocated when a middleware or handler uses it.
+ * The per-request context behind `ctx`: what the router layer sets (params,
+ * and the path when a middleware handed on another request) and what a
+ * mount derives from it.
  *
  * @module
  */
 
-import type { App } from "./app.ts";
-import type { Context, ExecutionContext } from "./context.ts";
-import { _stripSegments } from "./_http.ts";
+import type { Context, ExecutionContext, RunningApp } from "./context.ts";
+import { _pathOf, _stripSegments } from "./_http.ts";
 import { _NO_PARAMS } from "./_route_path.ts";
 
 /** The per-request context; see {@linkcode Context}. */
 export class _RequestContext implements Context {
   params: Record<string, string> = _NO_PARAMS;
-  readonly app: App;
-  readonly path: string;
+  readonly app: RunningApp;
+  /** Set again by {@linkcode _RequestContext.follow} when a middleware hands on another request. */
+  path: string;
   readonly env: unknown;
   readonly executionContext: ExecutionContext | undefined;
+  /** The request `path` was taken from. */
+  #request: Request;
+  /** How many segments of mount prefixes lie between the URL's path and `path`. */
+  readonly #depth: number;
   #state: Record<string, unknown> | undefined;
   /** The context of the app this request passed through before a mount: its state is this one's. */
   readonly #outer: Context | undefined;
 
   constructor(
-    app: App,
+    app: RunningApp,
+    request: Request,
     path: string,
     env: unknown,
     executionContext: ExecutionContext | undefined,
+    depth = 0,
     outer?: Context,
   ) {
     this.app = app;
+    this.#request = request;
     this.path = path;
     this.env = env;
     this.executionContext = executionContext;
+    this.#depth = depth;
     this.#outer = outer;
   }
 
@@ -39,15 +48,28 @@ export class _RequestContext implements Context {
   get state(): Record<string, unknown> {
     return this.#state ??= this.#outer === undefined ? {} : this.#outer.state;
   }
-}
 
-/** The context for a request entering an app mounted under a prefix `segments` segments long: same request, same state. */
-export function _mountedContext(ctx: Context, app: App, segments: number): Context {
-  return new _RequestContext(
-    app,
-    _stripSegments(ctx.path, segments),
-    ctx.env,
-    ctx.executionContext,
-    ctx,
-  );
+  /**
+   * Makes `path` that of `request`, when a middleware handed on another
+   * request than the one this context was made for (a rewrite).
+   */
+  follow(request: Request): void {
+    // Fast path: the request that entered is the one routed, as it nearly always is.
+    if (request === this.#request) return;
+    this.#request = request;
+    this.path = _stripSegments(_pathOf(request.url), this.#depth);
+  }
+
+  /** The context for `request` entering an app mounted under a prefix `segments` long: same state. */
+  mounted(app: RunningApp, request: Request, segments: number): _RequestContext {
+    return new _RequestContext(
+      app,
+      request,
+      _stripSegments(this.path, segments),
+      this.env,
+      this.executionContext,
+      this.#depth + segments,
+      this,
+    );
+  }
 }

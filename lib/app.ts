@@ -7,110 +7,42 @@
  * @module
  */
 
-import type { Middleware, StartupHook } from "./build.ts";
-import type { AppTypes, ExecutionContext, Handler } from "./context.ts";
+import type { Cleanup, Middleware } from "./build.ts";
+import type { AppOptions } from "./app_options.ts";
+import type { BuildStats } from "./build_stats.ts";
+import type { AppTypes, EnvOf, ExecutionContext, FetchHandler, Handler } from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { HttpError } from "./http_error.ts";
 import type { RouteParams } from "./route_params.ts";
+import type { RouteOptions, ValidatedHandler } from "./route_options.ts";
 import { _AppCore } from "./_app_core.ts";
 import { _RequestContext } from "./_request_context.ts";
 import { _pathOf } from "./_http.ts";
 import { _methodNames } from "./_registry.ts";
+import { _checkRouteOptions, _validatingHandler } from "./_route_validation.ts";
+
+// The types that moved to the files at the bottom of the graph stay importable from here.
+export type { AppOptions, Logger } from "./app_options.ts";
+export type { BuildStats } from "./build_stats.ts";
+export type { FetchHandler } from "./context.ts";
 
 /**
- * Where latch reports what nobody handled: unhandled errors and failed builds.
- * `console` fits, and so does any structured logger with an `error` method.
+ * Runs at the start of a build, before any middleware factory. It may still
+ * register middleware, routes and error handlers, and may return a cleanup.
  *
- * @example Send reports to a JSON log
+ * @example
  * ```ts
- * import { App, type Logger } from "@latch/latch";
+ * import type { StartupHook } from "@latch/latch";
  *
- * const logger: Logger = {
- *   error: (message, error) => console.error(JSON.stringify({ message, error: String(error) })),
+ * const loadConfig: StartupHook = async (app) => {
+ *   const routes = await Promise.resolve(["/a", "/b"]);
+ *   for (const path of routes) app.get(path, () => new Response(path));
  * };
- * new App({ logger });
  * ```
  */
-export interface Logger {
-  /** Reports an error; `message` names the request or the build it came from. */
-  error(message: string, error?: unknown): void;
-}
-
-/**
- * Options for {@linkcode App}.
- *
- * @example
- * ```ts
- * import { App, type AppOptions } from "@latch/latch";
- *
- * const options: AppOptions = { debug: true, logger: console };
- * new App(options);
- * ```
- */
-export interface AppOptions {
-  /** Put error messages and stack traces in 500 responses. Never in production. Defaults to `false`. */
-  debug?: boolean;
-  /** Where unhandled errors and failed builds are reported. Defaults to `console`. */
-  logger?: Logger;
-  /**
-   * How long, in milliseconds, a build attempt may take before it is
-   * abandoned. Defaults to no limit. When an attempt runs over (a factory or
-   * startup hook that never settles), every request waiting on it gets `503`
-   * with a `Retry-After` header, `ready()` rejects, and the next request or
-   * `ready()` starts a fresh attempt. The abandoned attempt is never served:
-   * when its hung step settles, it stops there and its cleanups run.
-   */
-  buildTimeout?: number | undefined;
-}
-
-/**
- * What an app tells about its builds, for logs and benchmarks.
- *
- * @example
- * ```ts
- * import { App } from "@latch/latch";
- * import assert from "node:assert/strict";
- *
- * const app = new App().get("/", () => new Response("ok"));
- * await app.ready();
- * const { builds, lastBuildMs, routes } = app.stats;
- * assert.equal(builds, 1);
- * assert.equal(routes, 1);
- * assert.ok(lastBuildMs !== undefined);
- * ```
- */
-export interface BuildStats {
-  /** Builds started, failed ones included. */
-  readonly builds: number;
-  /** Builds that threw or rejected. */
-  readonly failures: number;
-  /** How long the last successful build took, in milliseconds; `undefined` before one. */
-  readonly lastBuildMs: number | undefined;
-  /** Middleware in the built stack. */
-  readonly middleware: number;
-  /** Routes in the built router; a mount counts as one. */
-  readonly routes: number;
-}
-
-/**
- * Anything that answers a request the way `app.fetch` does: a Hono app's
- * `fetch`, a file server, another framework.
- *
- * @example Mount a plain fetch handler
- * ```ts
- * import { App, type FetchHandler } from "@latch/latch";
- *
- * const legacy: FetchHandler = (request) => new Response(`legacy ${new URL(request.url).pathname}`);
- * new App().mount("/legacy", legacy);
- * ```
- */
-export type FetchHandler = (
-  request: Request,
-  // deno-lint-ignore no-explicit-any -- runtimes and frameworks type these differently (ServeHandlerInfo, Server, Env); any keeps each of them assignable
-  env?: any,
-  // deno-lint-ignore no-explicit-any -- as above
-  executionContext?: any,
-) => Response | Promise<Response>;
+export type StartupHook<T extends AppTypes = AppTypes> = (
+  app: App<T>,
+) => void | Cleanup | Promise<void | Cleanup>;
 
 /**
  * A web app served by its `fetch`. Register middleware, routes, error
@@ -196,7 +128,7 @@ export class App<T extends AppTypes = AppTypes> {
       if (chain !== undefined) {
         return chain(
           request,
-          new _RequestContext(this as App, _pathOf(request.url), env, executionContext),
+          new _RequestContext(this, request, _pathOf(request.url), env, executionContext),
         );
       }
       return core.fetchCold(request, env, executionContext);
@@ -282,10 +214,85 @@ export class App<T extends AppTypes = AppTypes> {
     method: string | readonly string[],
     path: Path,
     handler: Handler<RouteParams<Path>, T>,
+  ): this;
+  /**
+   * Adds a route for one method or several, with options: schemas that
+   * validate its params, query, headers and body before the handler runs
+   * (any Standard Schema: zod 4, valibot 1, arktype 2…), and what API
+   * documentation shows. The handler finds what the schemas returned in
+   * `ctx.valid`, typed by them; a request that fails them is answered `422`
+   * with every issue listed, through `app.onError(422)`. Options are checked
+   * here: a schema that is not a Standard Schema throws a `TypeError`.
+   *
+   * @param method A method such as `"POST"`, or a list of them.
+   * @param path A pattern: static segments, `:name` params, a trailing `*`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit`, and documentation (`summary`, `description`, `operationId`, `tags`, `deprecated`, `responses`).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().on(["PUT", "PATCH"], "/items/:id", {
+   *   body: z.object({ name: z.string().min(1) }),
+   * }, (_request, ctx) => Response.json({ id: ctx.params.id, name: ctx.valid.body.name }));
+   *
+   * const response = await app.request("/items/7", {
+   *   method: "PATCH",
+   *   headers: { "content-type": "application/json" },
+   *   body: JSON.stringify({ name: "" }),
+   * });
+   * assert.equal(response.status, 422);
+   * assert.deepEqual((await response.json()).errors.map((issue: { path: string[] }) => issue.path), [["name"]]);
+   * ```
+   */
+  on<Path extends string, Options extends RouteOptions>(
+    method: string | readonly string[],
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  on(
+    method: string | readonly string[],
+    path: string,
+    optionsOrHandler: unknown,
+    handler?: unknown,
   ): this {
-    const methods = typeof method === "string" ? [method] : [...method];
-    this.#core.assertOpen(`add the route ${_methodNames(methods)} ${JSON.stringify(path)}`);
-    this.#core.registry.addRoutes(methods, path, handler as Handler);
+    return this.#route(
+      typeof method === "string" ? [method] : [...method],
+      path,
+      optionsOrHandler,
+      handler,
+    );
+  }
+
+  /** Registers a route: checks its options, wraps its handler with their validation if they have schemas. */
+  #route(methods: string[], path: string, optionsOrHandler: unknown, handler: unknown): this {
+    const route = `${_methodNames(methods)} ${JSON.stringify(path)}`;
+    this.#core.assertOpen(`add the route ${route}`);
+    // A handler is a function; options are an object. An arktype type is a function too, but
+    // it is never the options: a schema goes inside them, as { body: type(...) }.
+    const withOptions = handler !== undefined ||
+      (typeof optionsOrHandler === "object" && optionsOrHandler !== null);
+    if (withOptions && handler === undefined) {
+      throw new TypeError(
+        `Route ${route} has options but no handler: pass (request, ctx) => Response after the options`,
+      );
+    }
+    const options = _checkRouteOptions(
+      withOptions ? optionsOrHandler : undefined,
+      methods.map((method) => typeof method === "string" ? method.toUpperCase() : method),
+      route,
+    );
+    const given = withOptions ? handler : optionsOrHandler;
+    // A handler that is not a function is left for the registry to refuse, with its message.
+    const routed = typeof given === "function"
+      ? _validatingHandler(given as Handler, options)
+      : given;
+    this.#core.registry.addRoutes(methods, path, routed as Handler, options);
     return this;
   }
 
@@ -303,8 +310,38 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().get("/users/:id", (_request, ctx) => Response.json({ id: ctx.params.id }));
    * ```
    */
-  get<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("GET", path, handler);
+  get<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a `GET` route, with options: schemas for its
+   * params, query and headers, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param options Schemas (`params`, `query`, `headers`) and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().get("/todos", {
+   *   query: z.object({ page: z.coerce.number().int().min(1).default(1) }),
+   *   summary: "List todos",
+   * }, (_request, ctx) => Response.json({ page: ctx.valid.query.page }));
+   * const response = await app.request("/todos?page=2");
+   * assert.deepEqual(await response.json(), { page: 2 });
+   * ```
+   */
+  get<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  get(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["GET"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -321,8 +358,41 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().post("/echo", async (request) => new Response(await request.text()));
    * ```
    */
-  post<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("POST", path, handler);
+  post<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a `POST` route, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().post("/todos", {
+   *   body: z.object({ title: z.string().min(1) }),
+   * }, (_request, ctx) => Response.json({ title: ctx.valid.body.title }, { status: 201 }));
+   * const response = await app.request("/todos", {
+   *   method: "POST",
+   *   headers: { "content-type": "application/json" },
+   *   body: JSON.stringify({ title: "Buy milk" }),
+   * });
+   * assert.equal(response.status, 201);
+   * ```
+   */
+  post<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  post(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["POST"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -339,8 +409,38 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().put("/users/:id", (_request, ctx) => new Response(`stored ${ctx.params.id}`));
    * ```
    */
-  put<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("PUT", path, handler);
+  put<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a `PUT` route, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().put("/users/:id", {
+   *   params: z.object({ id: z.string().regex(/^\d+$/) }),
+   *   body: z.object({ name: z.string() }),
+   * }, (_request, ctx) => Response.json({ id: ctx.valid.params.id, ...ctx.valid.body }));
+   * const response = await app.request("/users/x", { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" });
+   * assert.equal(response.status, 422);
+   * ```
+   */
+  put<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  put(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["PUT"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -357,8 +457,38 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().patch("/users/:id", (_request, ctx) => new Response(`patched ${ctx.params.id}`));
    * ```
    */
-  patch<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("PATCH", path, handler);
+  patch<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a `PATCH` route, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().patch("/users/:id", {
+   *   body: z.object({ name: z.string().optional() }),
+   * }, (_request, ctx) => Response.json(ctx.valid.body));
+   * const response = await app.request("/users/1", { method: "PATCH", body: "name=Ada" });
+   * assert.equal(response.status, 415); // no Content-Type: the answer names the types accepted
+   * assert.ok(response.headers.has("accept-patch"));
+   * ```
+   */
+  patch<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  patch(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["PATCH"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -375,8 +505,38 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().delete("/users/:id", () => new Response(null, { status: 204 }));
    * ```
    */
-  delete<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("DELETE", path, handler);
+  delete<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a `DELETE` route, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users/:id`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().delete("/users/:id", {
+   *   headers: z.object({ "if-match": z.string() }),
+   *   responses: { 204: { description: "Deleted" } },
+   * }, () => new Response(null, { status: 204 }));
+   * const response = await app.request("/users/1", { method: "DELETE", headers: { "If-Match": '"v1"' } });
+   * assert.equal(response.status, 204);
+   * ```
+   */
+  delete<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  delete(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["DELETE"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -393,8 +553,36 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().options("/", () => new Response(null, { status: 204, headers: { allow: "GET" } }));
    * ```
    */
-  options<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("OPTIONS", path, handler);
+  options<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds an `OPTIONS` route. Without one, `OPTIONS` is answered with `204` and `Allow`, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/users`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().options("/", { summary: "What this API allows" }, () =>
+   *   new Response(null, { status: 204, headers: { allow: "GET" } }));
+   * const response = await app.request("/", { method: "OPTIONS" });
+   * assert.equal(response.headers.get("allow"), "GET");
+   * ```
+   */
+  options<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  options(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["OPTIONS"], path, optionsOrHandler, handler);
   }
 
   /**
@@ -411,8 +599,84 @@ export class App<T extends AppTypes = AppTypes> {
    * new App().all("/ping", (request) => new Response(request.method));
    * ```
    */
-  all<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this {
-    return this.on("*", path, handler);
+  all<Path extends string>(path: Path, handler: Handler<RouteParams<Path>, T>): this;
+  /**
+   * Adds a route for every method, with options: schemas for its
+   * params, query, headers and body, checked before the handler runs and
+   * typed in `ctx.valid`, and what API documentation shows; see {@linkcode App.on}.
+   *
+   * @param path A pattern such as `/proxy/*`.
+   * @param options Schemas (`params`, `query`, `headers`, `body`), `bodyLimit` and documentation (`summary`, `tags`, `responses`…).
+   * @param handler Answers requests that passed the schemas.
+   * @returns This app, for chaining.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import { z } from "zod";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().all("/ping", {
+   *   query: z.object({ echo: z.string().max(10) }),
+   * }, (request, ctx) => new Response(`${request.method} ${ctx.valid.query.echo}`));
+   * const response = await app.request("/ping?echo=hi", { method: "PUT" });
+   * assert.equal(await response.text(), "PUT hi");
+   * ```
+   */
+  all<Path extends string, Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    handler: ValidatedHandler<RouteParams<Path>, Options, T>,
+  ): this;
+  all(path: string, optionsOrHandler: unknown, handler?: unknown): this {
+    return this.#route(["*"], path, optionsOrHandler, handler);
+  }
+
+  /**
+   * Answers a request through `app.fetch`, building the app on first use:
+   * for tests and scripts, without a server. `input` is a path (resolved
+   * against `http://localhost`), a URL or a `Request`; `init` is what
+   * `new Request()` takes.
+   *
+   * @param input A path such as `"/todos?page=2"`, a URL or a `Request`.
+   * @param init The method, headers, body and the rest, as for `new Request(input, init)`.
+   * @param env What `ctx.env` is for this request, as a runtime would pass it to `fetch`.
+   * @param executionContext A Worker's execution context, for `ctx.executionContext`.
+   * @returns The response; rejects only with a `TypeError` when `input` and `init` make no request.
+   *
+   * @example Test a route without a server
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().post("/echo", async (request) => new Response(await request.text()));
+   * const response = await app.request("/echo", { method: "POST", body: "hi" });
+   * assert.equal(await response.text(), "hi");
+   * await app.close();
+   * ```
+   */
+  request(
+    input: string | URL | Request,
+    init?: RequestInit,
+    env?: EnvOf<T>,
+    executionContext?: ExecutionContext,
+  ): Promise<Response> {
+    let request: Request;
+    try {
+      request = input instanceof Request
+        ? (init === undefined ? input : new Request(input, init))
+        : new Request(new URL(input, "http://localhost"), init);
+    } catch (error) {
+      return Promise.reject(
+        new TypeError(
+          `app.request() takes a path such as "/todos", a URL or a Request, and a RequestInit: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          { cause: error },
+        ),
+      );
+    }
+    return Promise.resolve(this.fetch(request, env, executionContext));
   }
 
   /**
@@ -522,7 +786,7 @@ export class App<T extends AppTypes = AppTypes> {
    */
   onStartup(hook: StartupHook<T>): this {
     this.#core.assertOpen("add a startup hook");
-    this.#core.registry.addStartupHook(hook as StartupHook);
+    this.#core.registry.addStartupHook(hook);
     return this;
   }
 

@@ -6,8 +6,9 @@
  * @module
  */
 
-import type { App, BuildStats } from "./app.ts";
-import type { AppTypes, Context, Handler } from "./context.ts";
+import type { BuildStats } from "./build_stats.ts";
+import type { AppTypes, Context, Handler, RunningApp } from "./context.ts";
+import type { RouteInfo } from "./route_options.ts";
 
 /**
  * A cleanup: what `build.defer()` takes and what a startup hook may return. May be async.
@@ -40,7 +41,29 @@ export type Cleanup = () => unknown;
  */
 export interface Build<T extends AppTypes = AppTypes> {
   /** The app being built, for its `stats`; registration on it is frozen by now. */
-  readonly app: App<T>;
+  readonly app: RunningApp;
+  /**
+   * The routes of the built app, frozen: every route with its method, full
+   * path (mount prefixes included) and options, mounted apps' routes too; a
+   * mounted fetch handler is listed as its prefix and `prefix/*` for `"*"`.
+   * What an API-documentation middleware reads.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const paths: string[] = [];
+   * const app = new App().get("/users/:id", () => new Response("ok"));
+   * app.use((next, build) => {
+   *   for (const route of build.routes) paths.push(`${route.method} ${route.path}`);
+   *   return next;
+   * });
+   * await app.ready();
+   * assert.deepEqual(paths, ["GET /users/:id"]);
+   * ```
+   */
+  readonly routes: readonly RouteInfo[];
   /**
    * Registers a cleanup, run by `app.close()` (or when this build fails), after
    * every cleanup registered later: last set up, first torn down.
@@ -138,21 +161,3 @@ export type Middleware<T extends AppTypes = AppTypes> = (
   next: Handler<Record<string, string>, T>,
   build: Build<T>,
 ) => Handler<Record<string, string>, T> | Promise<Handler<Record<string, string>, T>>;
-
-/**
- * Runs at the start of a build, before any middleware factory. It may still
- * register middleware, routes and error handlers, and may return a cleanup.
- *
- * @example
- * ```ts
- * import type { StartupHook } from "@latch/latch";
- *
- * const loadConfig: StartupHook = async (app) => {
- *   const routes = await Promise.resolve(["/a", "/b"]);
- *   for (const path of routes) app.get(path, () => new Response(path));
- * };
- * ```
- */
-export type StartupHook<T extends AppTypes = AppTypes> = (
-  app: App<T>,
-) => void | Cleanup | Promise<void | Cleanup>;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { App } from "./app.ts";
+import type { BuildStats } from "./build_stats.ts";
 
 /**
  * The part of a Worker's execution context that latch passes along.
@@ -102,7 +102,7 @@ export interface Context<Params = Record<string, string>, T extends AppTypes = A
    */
   readonly state: StateOf<T>;
   /** The app answering the request: for a mounted app, the mounted one. */
-  readonly app: App<T>;
+  readonly app: RunningApp;
   /** The path being routed, still percent-encoded: the request's path with any mount prefix removed. */
   readonly path: string;
   /**
@@ -131,3 +131,53 @@ export type Handler<Params = Record<string, string>, T extends AppTypes = AppTyp
   request: Request,
   ctx: Context<Params, T>,
 ) => Response | Promise<Response>;
+
+/**
+ * Anything that answers a request the way `app.fetch` does: a Hono app's
+ * `fetch`, a file server, another framework.
+ *
+ * @example Mount a plain fetch handler
+ * ```ts
+ * import { App, type FetchHandler } from "@latch/latch";
+ *
+ * const legacy: FetchHandler = (request) => new Response(`legacy ${new URL(request.url).pathname}`);
+ * new App().mount("/legacy", legacy);
+ * ```
+ */
+export type FetchHandler = (
+  request: Request,
+  // deno-lint-ignore no-explicit-any -- runtimes and frameworks type these differently (ServeHandlerInfo, Server, Env); any keeps each of them assignable
+  env?: any,
+  // deno-lint-ignore no-explicit-any -- as above
+  executionContext?: any,
+) => Response | Promise<Response>;
+
+
+/**
+ * The app as a request or a build sees it: `ctx.app` and `build.app`. By
+ * then registration is over, so this is what is left to use: its `stats`,
+ * whether it is `built`, its `fetch`, and `ready()`/`close()`. The `App`
+ * itself is what it is at run time.
+ *
+ * @example Report the build count from a route
+ * ```ts
+ * import { App } from "@latch/latch";
+ * import assert from "node:assert/strict";
+ *
+ * const app = new App().get("/builds", (_request, ctx) => Response.json(ctx.app.stats.builds));
+ * const response = await app.fetch(new Request("http://localhost/builds"));
+ * assert.equal(await response.json(), 1);
+ * ```
+ */
+export interface RunningApp {
+  /** Answers a request, as `App.fetch` does. */
+  readonly fetch: FetchHandler;
+  /** Whether a build has succeeded and the app is not closed. */
+  readonly built: boolean;
+  /** What the app tells about its builds. */
+  readonly stats: BuildStats;
+  /** Resolves once the app is built. */
+  ready(): Promise<void>;
+  /** Closes the app, running its cleanups once. */
+  close(): Promise<void>;
+}

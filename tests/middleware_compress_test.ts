@@ -246,10 +246,13 @@ test("compress() answers HEAD with the headers the GET would get, without the GE
   const identity = await request(app, "/", get("br", "HEAD"));
   assert.equal(identity.headers.get("content-length"), String(BIG.length));
   assert.equal(identity.headers.get("vary"), "Accept-Encoding");
-  const unknown = new App().use(compress()).get("/", () => new Response(BIG, json));
-  const unknownLength = await request(unknown, "/", get("gzip", "HEAD"));
-  assert.equal(unknownLength.headers.has("content-encoding"), false, "the GET may be too small");
-  assert.equal(unknownLength.headers.get("vary"), "Accept-Encoding");
+  // A GET body of unstated length: the router counts it for HEAD, so compress() can tell too.
+  const unstated = new App().use(compress()).get("/", () => new Response(BIG, json));
+  const unstatedGet = await request(unstated, "/", get("gzip"));
+  const unstatedHead = await request(unstated, "/", get("gzip", "HEAD"));
+  assert.equal(unstatedHead.headers.get("content-encoding"), "gzip");
+  assert.deepEqual(Object.fromEntries(unstatedHead.headers), Object.fromEntries(unstatedGet.headers));
+  await unstatedGet.body?.cancel();
 });
 
 test("compress() keeps weak in a 304 the ETag it weakened, so a cache can match it to what it stored", async () => {

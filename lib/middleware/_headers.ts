@@ -7,7 +7,7 @@
  * @module
  */
 
-import { _isThenable } from "../_error_layer.ts";
+import { _isThenable } from "../_thenable.ts";
 
 /**
  * `response` with `apply` run on its headers. When they are immutable (a

@@ -10,7 +10,7 @@ import type { BuildStats } from "../app.ts";
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { HttpError } from "../http_error.ts";
-import { _isThenable } from "../_error_layer.ts";
+import { _isThenable } from "../_thenable.ts";
 
 /** Options for {@linkcode logger}. */
 export interface LoggerOptions {

@@ -9,7 +9,7 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { HttpError } from "../http_error.ts";
-import { _isThenable } from "../_error_layer.ts";
+import { _isThenable } from "../_thenable.ts";
 
 /**
  * What {@linkcode timeout} puts on `ctx.state`: declare it in the app's types
