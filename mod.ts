@@ -50,7 +50,18 @@ export type {
   RunningApp,
   StateOf,
 } from "./lib/context.ts";
-export type { RouteInfo, RouteOptions } from "./lib/route_options.ts";
+export type {
+  RouteInfo,
+  RouteOptions,
+  RoutePart,
+  RouteResponse,
+  RouteResponses,
+  ValidatedContext,
+  ValidatedHandler,
+  ValidInput,
+} from "./lib/route_options.ts";
+export type { StandardJSONSchemaV1, StandardSchemaV1 } from "./lib/standard_schema.ts";
+export { ValidationError, type ValidationIssue } from "./lib/validation_error.ts";
 export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";
 export { HttpError, type HttpErrorInit } from "./lib/http_error.ts";
 export { type ProblemInit, problemResponse } from "./lib/problem.ts";

@@ -11,10 +11,10 @@
  * @module
  */
 
-import type { App } from "./app.ts";
 import type { AppOptions, Logger } from "./app_options.ts";
 import type { BuildStats } from "./build_stats.ts";
-import type { ExecutionContext, FetchHandler, Handler } from "./context.ts";
+import type { ExecutionContext, FetchHandler, Handler, RunningApp } from "./context.ts";
+import type { _Attempt, _Lifecycle, _Phase } from "./_lifecycle.ts";
 import type { RouteInfo } from "./route_options.ts";
 import { _Answer, _ErrorResponder, _log } from "./_error_layer.ts";
 import { _BuildAttempt } from "./_build_attempt.ts";
@@ -24,8 +24,6 @@ import { _RequestContext } from "./_request_context.ts";
 import { BuildTimeoutError } from "./build_timeout_error.ts";
 import { _describe } from "./_describe.ts";
 import { _pathOf } from "./_http.ts";
-
-type _Phase = "open" | "starting" | "frozen" | "closed";
 
 /** Checks `buildTimeout`, saying what to pass instead. */
 function _timeoutOption(value: unknown): number | undefined {
@@ -40,17 +38,17 @@ function _timeoutOption(value: unknown): number | undefined {
 }
 
 /** One app's lifecycle state. Its fields are read by `App`, by its build attempts and by the cores of mounted apps. */
-export class _AppCore {
-  readonly app: App;
+export class _AppCore implements _Lifecycle {
+  readonly app: RunningApp;
   readonly debug: boolean;
   readonly logger: Logger;
   readonly buildTimeout: number | undefined;
-  registry: _Registry<_AppCore> = new _Registry();
+  registry: _Registry<_Lifecycle> = new _Registry();
   phase: _Phase = "open";
   /** The built chain; `undefined` until a build succeeds, the closed answer once closed. Read per request. */
   chain: Handler | undefined;
   /** The latest build attempt; it is current unless it was abandoned. */
-  attempt: _BuildAttempt | undefined;
+  attempt: _Attempt | undefined;
   /** The build in flight or done; cleared when a build fails, so the next call retries. */
   #memo: Promise<Handler> | undefined;
   /** How many attempts have started: the next one's number. */
@@ -62,10 +60,10 @@ export class _AppCore {
   /** The cleanups of the build that is served. */
   cleanups: _Cleanups;
   /** The registrations before this app's last build, for a reset by its parent. */
-  beforeBuild: _Registry<_AppCore> | undefined;
+  beforeBuild: _Registry<_Lifecycle> | undefined;
   closing: Promise<void> | undefined;
   /** The core of the app this one is mounted in. */
-  parent: _AppCore | undefined;
+  parent: _Lifecycle | undefined;
   /** The route table of the last successful build, for `build.routes` of the apps it is mounted in. */
   routes: readonly RouteInfo[] = [];
   /** The error responder of the last successful build; mounted apps fall back to it. */
@@ -73,13 +71,13 @@ export class _AppCore {
   /** How many startup hooks of this app, or of an app mounted below it, are running their synchronous part. */
   hooksRunning = 0;
   /** The attempt whose startup hook is calling a method of this app through its view, if any. */
-  caller: _BuildAttempt | undefined;
+  caller: _Attempt | undefined;
   stats: BuildStats = { builds: 0, failures: 0, lastBuildMs: undefined, middleware: 0, routes: 0 };
   /** What a closed app answers, through its error handlers. */
   readonly closedChain: Handler = (request, ctx) =>
     this.answerer().respond(new _Answer(503, "The app has shut down"), request, ctx);
 
-  constructor(app: App, options: AppOptions) {
+  constructor(app: RunningApp, options: AppOptions) {
     this.app = app;
     this.debug = options.debug ?? false;
     this.logger = options.logger ?? console;
@@ -108,7 +106,7 @@ export class _AppCore {
   }
 
   /** Registers a mount; `child` is the core of a mounted `App`. */
-  mount(prefix: string, target: unknown, child: _AppCore | undefined): void {
+  mount(prefix: string, target: unknown, child: _Lifecycle | undefined): void {
     const where = JSON.stringify(prefix);
     this.assertOpen(`mount at ${where}`);
     if (child !== undefined) {
@@ -157,7 +155,9 @@ export class _AppCore {
           ? new _Answer(503, "The app has shut down")
           : error instanceof BuildTimeoutError
           ? new _Answer(503, "The app is still starting; retry the request later", {
-            headers: { "retry-after": String(Math.max(1, Math.ceil((this.buildTimeout ?? 0) / 1000))) },
+            headers: {
+              "retry-after": String(Math.max(1, Math.ceil((this.buildTimeout ?? 0) / 1000))),
+            },
           })
           : new _Answer(503, "The app could not start; retry the request later");
         const ctx = new _RequestContext(
@@ -223,7 +223,8 @@ export class _AppCore {
       return Promise.reject(selfWait);
     }
     if (this.#memo !== undefined) return this.#memo;
-    const attempt = this.attempt = new _BuildAttempt(this, ++this.#attempts);
+    const attempt = new _BuildAttempt(this, ++this.#attempts);
+    this.attempt = attempt;
     const memo: Promise<Handler> = attempt.start().then(
       (chain) => {
         this.inFlight = false;
@@ -254,20 +255,22 @@ export class _AppCore {
   }
 
   /** Whether this mounted app, or one it is mounted in below `root`, has started building. */
-  startedBelow(root: _AppCore): boolean {
+  startedBelow(root: _Lifecycle): boolean {
     if (this.phase !== "open") return true;
     return this.parent !== undefined && this.parent !== root && this.parent.startedBelow(root);
   }
 
   /** Copies of this app's registrations and those of every app mounted below it. */
-  snapshotTree(into: Map<_AppCore, _Registry<_AppCore>>): Map<_AppCore, _Registry<_AppCore>> {
+  snapshotTree(
+    into: Map<_Lifecycle, _Registry<_Lifecycle>>,
+  ): Map<_Lifecycle, _Registry<_Lifecycle>> {
     into.set(this, this.registry.snapshot());
     for (const mount of this.registry.mounts) mount.child?.snapshotTree(into);
     return into;
   }
 
   /** Puts the registrations back as `snapshot` has them, unmounting apps mounted since. */
-  restore(snapshot: _Registry<_AppCore>): void {
+  restore(snapshot: _Registry<_Lifecycle>): void {
     for (const mount of this.registry.mounts) {
       if (mount.child !== undefined && !snapshot.mounts.includes(mount)) {
         mount.child.parent = undefined;

@@ -13,7 +13,7 @@ import type { BuildStats } from "./build_stats.ts";
 import type { Handler } from "./context.ts";
 import type { RouteInfo } from "./route_options.ts";
 import type { RouteDefinition } from "./router.ts";
-import type { _AppCore } from "./_app_core.ts";
+import type { _Attempt, _Lifecycle } from "./_lifecycle.ts";
 import type { _Registry } from "./_registry.ts";
 import type { _Cleanups } from "./_cleanups.ts";
 import { _ErrorResponder } from "./_error_layer.ts";
@@ -28,24 +28,24 @@ import { _isThenable } from "./_thenable.ts";
 class _Overtaken extends Error {}
 
 /** One attempt at building an app. */
-export class _BuildAttempt {
-  readonly core: _AppCore;
+export class _BuildAttempt implements _Attempt {
+  readonly core: _Lifecycle;
   /** Counts from 1 per app, in the order attempts start. */
   readonly number: number;
   /** The registrations before this attempt, across the mounted apps, restored when it fails or is abandoned. */
-  snapshot: Map<_AppCore, _Registry<_AppCore>> | undefined;
+  snapshot: Map<_Lifecycle, _Registry<_Lifecycle>> | undefined;
   /** What this attempt opened, run when it fails or is abandoned, or when the app closes. */
   readonly cleanups: _Cleanups;
   /** Called with the stats once this attempt has built. */
   readonly #onBuilt: ((stats: BuildStats) => void)[] = [];
   /** The attempts this one started in mounted apps, abandoned with it. */
-  readonly children: Set<_BuildAttempt> = new Set();
+  readonly children: Set<_Attempt> = new Set();
   /** Whether the timeout gave up on this attempt; it stops at its next step. */
   abandoned = false;
   /** Rejects the promise `start()` returned; set while the attempt may still be abandoned. */
   #reject: ((error: Error) => void) | undefined;
 
-  constructor(core: _AppCore, number: number) {
+  constructor(core: _Lifecycle, number: number) {
     this.core = core;
     this.number = number;
     this.cleanups = core.newCleanups();
@@ -252,13 +252,15 @@ export class _BuildAttempt {
    * the app that stops registering once it was.
    */
   #runHook(hook: (app: unknown) => unknown): unknown {
-    const cores: _AppCore[] = [];
-    for (let core: _AppCore | undefined = this.core; core !== undefined; core = core.parent) {
+    const cores: _Lifecycle[] = [];
+    for (let core: _Lifecycle | undefined = this.core; core !== undefined; core = core.parent) {
       cores.push(core);
       core.hooksRunning++;
     }
     try {
-      return hook(cores.some((core) => core.buildTimeout !== undefined) ? _hookView(this) : this.core.app);
+      return hook(
+        cores.some((core) => core.buildTimeout !== undefined) ? _hookView(this) : this.core.app,
+      );
     } finally {
       for (const core of cores) core.hooksRunning--;
     }

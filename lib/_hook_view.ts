@@ -7,18 +7,17 @@
  * @module
  */
 
-import type { App } from "./app.ts";
-import type { _BuildAttempt } from "./_build_attempt.ts";
+import type { _Attempt } from "./_lifecycle.ts";
 
 /**
  * A view of `attempt`'s app: each method runs on the app itself with the
  * attempt named as its caller; registration, which always passes through the
  * core's `assertOpen`, refuses a caller that is no longer current.
  */
-export function _hookView(attempt: _BuildAttempt): App {
+export function _hookView(attempt: _Attempt): object {
   const core = attempt.core;
   const app = core.app;
-  const view: App = new Proxy(app, {
+  const view: object = new Proxy(app, {
     get: (target, key) => {
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== "function" || key === "constructor") return value;

@@ -10,8 +10,7 @@
 import type { FetchHandler, Handler } from "./context.ts";
 import type { RouteInfo } from "./route_options.ts";
 import type { RouteDefinition } from "./router.ts";
-import type { _AppCore } from "./_app_core.ts";
-import type { _BuildAttempt } from "./_build_attempt.ts";
+import type { _Attempt, _Lifecycle } from "./_lifecycle.ts";
 import type { _Mount } from "./_registry.ts";
 import type { _RequestContext } from "./_request_context.ts";
 import { _Answer } from "./_error_layer.ts";
@@ -28,8 +27,8 @@ export interface _Mounted {
 
 /** Builds `mount` for `attempt`: the mounted app first, if it is one. */
 export async function _mountRoutes(
-  attempt: _BuildAttempt,
-  mount: _Mount<_AppCore>,
+  attempt: _Attempt,
+  mount: _Mount<_Lifecycle>,
 ): Promise<_Mounted> {
   const { prefix, segments, child } = mount;
   const base = prefix === "/" ? "" : prefix;
@@ -113,8 +112,8 @@ function _forwarder(forward: FetchHandler, segments: number): Handler {
  * still building a build of its own, which the next attempt reuses.
  */
 function _tearDownChild(
-  attempt: _BuildAttempt,
-  child: _AppCore,
+  attempt: _Attempt,
+  child: _Lifecycle,
   premounted: boolean,
 ): Promise<void> | void {
   const parent = attempt.core;

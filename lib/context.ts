@@ -152,7 +152,6 @@ export type FetchHandler = (
   executionContext?: any,
 ) => Response | Promise<Response>;
 
-
 /**
  * The app as a request or a build sees it: `ctx.app` and `build.app`. By
  * then registration is over, so this is what is left to use: its `stats`,

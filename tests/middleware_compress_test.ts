@@ -251,7 +251,10 @@ test("compress() answers HEAD with the headers the GET would get, without the GE
   const unstatedGet = await request(unstated, "/", get("gzip"));
   const unstatedHead = await request(unstated, "/", get("gzip", "HEAD"));
   assert.equal(unstatedHead.headers.get("content-encoding"), "gzip");
-  assert.deepEqual(Object.fromEntries(unstatedHead.headers), Object.fromEntries(unstatedGet.headers));
+  assert.deepEqual(
+    Object.fromEntries(unstatedHead.headers),
+    Object.fromEntries(unstatedGet.headers),
+  );
   await unstatedGet.body?.cancel();
 });
 
