@@ -83,3 +83,35 @@ async function _byteLength(body: ReadableStream<Uint8Array>): Promise<number> {
     length += value.byteLength;
   }
 }
+
+/**
+ * A request made from `original` with another URL or body, without
+ * `new Request(original, …)`: that reads `original.signal`, and on
+ * `Deno.serve` that read alone makes Deno print, once, that the signal
+ * "aborts on successful responses (legacy behavior)". Its `signal` is the
+ * original's, read only when someone asks for it, so a handler still hears of
+ * a client that left.
+ */
+export class _DerivedRequest extends Request {
+  readonly #original: Request;
+
+  constructor(
+    original: Request,
+    url: string | URL,
+    body: ReadableStream<Uint8Array> | null = original.body,
+  ) {
+    super(url, {
+      method: original.method,
+      headers: original.headers,
+      body,
+      redirect: original.redirect,
+      // Needed by Deno, Bun and Node for a streamed body; the DOM types do not know it yet.
+      ...(body === null ? {} : { duplex: "half" }),
+    } as RequestInit);
+    this.#original = original;
+  }
+
+  override get signal(): AbortSignal {
+    return this.#original.signal;
+  }
+}

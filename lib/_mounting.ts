@@ -14,7 +14,7 @@ import type { _Attempt, _Lifecycle } from "./_lifecycle.ts";
 import type { _Mount } from "./_registry.ts";
 import type { _RequestContext } from "./_request_context.ts";
 import { _Answer } from "./_error_layer.ts";
-import { _stripSegments } from "./_http.ts";
+import { _DerivedRequest, _stripSegments } from "./_http.ts";
 
 /** Methods the Fetch standard forbids in `new Request()`. */
 const _FORBIDDEN_METHODS: ReadonlySet<string> = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -90,7 +90,7 @@ function _forwarder(forward: FetchHandler, segments: number): Handler {
     url.pathname = _stripSegments(ctx.path, segments);
     let forwarded: Request;
     try {
-      forwarded = new Request(url, request);
+      forwarded = new _DerivedRequest(request, url);
     } catch (error) {
       // Deno's server lets CONNECT, TRACE and TRACK in, but its Request constructor refuses them.
       if (!_FORBIDDEN_METHODS.has(request.method.toUpperCase())) throw error;
