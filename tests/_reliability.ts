@@ -9,7 +9,7 @@
 import net from "node:net";
 import process from "node:process";
 import { type ChildProcess, spawn } from "node:child_process";
-import { settle, watchUnhandledRejections } from "./_helpers.ts";
+import { realTimers, settle, watchUnhandledRejections } from "./_helpers.ts";
 
 /** What came back on a raw socket: the bytes as Latin-1 text, and how the connection ended. */
 export interface RawReply {
@@ -78,14 +78,18 @@ export function rawBody(reply: RawReply): string {
 /**
  * Resolves as `promise` does, or rejects saying `what` did not happen within
  * `ms`: a guard so that a test of behaviour that is missing fails instead of
- * hanging the suite. Its timer is cleared as soon as `promise` settles.
+ * hanging the suite. Its timer is cleared as soon as `promise` settles. It is
+ * a real timer, so it bounds a test that runs on a `fakeClock()` too.
  */
 export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+    timer = realTimers.setTimeout(
+      () => reject(new Error(`${what}: nothing within ${ms} ms`)),
+      ms,
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => realTimers.clearTimeout(timer));
 }
 
 /** Whether `promise` has settled by the time every pending reaction and timer of this turn ran. */

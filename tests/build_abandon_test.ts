@@ -1,14 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
-import { ok, recordingLogger, request, settle, watchUnhandledRejections } from "./_helpers.ts";
+import {
+  fakeClock,
+  ok,
+  recordingLogger,
+  request,
+  settle,
+  watchUnhandledRejections,
+} from "./_helpers.ts";
+import { hasSettled, within } from "./_reliability.ts";
 
-/** Resolves after `ms` milliseconds. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** `pending`'s status once settled, or "still waiting" if it has not settled by the end of this turn. */
+async function statusOrWaiting(pending: Promise<Response>): Promise<number | "still waiting"> {
+  return await hasSettled(pending) ? (await pending).status : "still waiting";
 }
 
 test("App answers a request waiting on a hung build with 503 and finishes close() when closed during the hang with buildTimeout set", async () => {
+  using clock = fakeClock();
   const hung = Promise.withResolvers<void>();
   const app = new App({ logger: recordingLogger(), buildTimeout: 5 }).use(async (next) => {
     await hung.promise;
@@ -18,15 +27,17 @@ test("App answers a request waiting on a hung build with 503 and finishes close(
   const waiting = request(app, "/");
   await settle();
   const closing = app.close();
-  const outcome = await Promise.race([
-    Promise.all([waiting, closing]).then(([response]) => response.status),
-    sleep(500).then(() => "still waiting"),
-  ]);
+  const both = Promise.all([waiting, closing]).then(([response]) => response);
+  await clock.advance(4);
+  assert.equal(await statusOrWaiting(both), "still waiting", "close() waits for the build");
+  await clock.advance(1);
+  const outcome = await statusOrWaiting(both);
   hung.resolve();
   assert.equal(outcome, 503, "the timeout still applies once close() was called");
 });
 
 test("App logs an abandoned attempt once, even when its hung step rejects later", async () => {
+  using clock = fakeClock();
   const logger = recordingLogger();
   const hung = Promise.withResolvers<void>();
   let calls = 0;
@@ -35,7 +46,9 @@ test("App logs an abandoned attempt once, even when its hung step rejects later"
     return next;
   }).get("/", ok);
 
-  await assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  const rejected = assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  await clock.advance(5);
+  await within(1000, rejected, "ready() to reject once buildTimeout has passed");
   await app.ready();
   hung.reject(new Error("connect timed out"));
   await settle();
@@ -46,6 +59,7 @@ test("App logs an abandoned attempt once, even when its hung step rejects later"
 });
 
 test("App numbers build attempts one by one after an abandoned attempt", async () => {
+  using clock = fakeClock();
   const logger = recordingLogger();
   let calls = 0;
   const app = new App({ logger, buildTimeout: 5 }).use(async (next) => {
@@ -54,7 +68,9 @@ test("App numbers build attempts one by one after an abandoned attempt", async (
     return next;
   });
 
-  await assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  const rejected = assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  await clock.advance(5);
+  await within(1000, rejected, "ready() to reject once buildTimeout has passed");
   await assert.rejects(app.ready(), /second attempt failed/);
   assert.equal(app.stats.builds, 2);
   assert.match(logger.entries[1]!.message, /\(attempt 2\)/);
@@ -97,6 +113,7 @@ test("App contains a rejection from an async build.onBuilt callback and logs it"
 });
 
 test("App serves what a mounted app's slow startup hook registered after its parent's buildTimeout abandoned an attempt", async () => {
+  using clock = fakeClock();
   const slow = Promise.withResolvers<void>();
   const child = new App({ logger: recordingLogger() }).onStartup(async (child) => {
     await slow.promise;
@@ -104,7 +121,9 @@ test("App serves what a mounted app's slow startup hook registered after its par
   });
   const parent = new App({ logger: recordingLogger(), buildTimeout: 5 }).mount("/child", child);
 
-  assert.equal((await request(parent, "/child/late")).status, 503);
+  const first = request(parent, "/child/late");
+  await clock.advance(5);
+  assert.equal((await within(1000, first, "a 503 after buildTimeout")).status, 503);
   slow.resolve();
   await settle();
   assert.equal((await request(parent, "/child/late")).status, 200);
@@ -113,6 +132,7 @@ test("App serves what a mounted app's slow startup hook registered after its par
 });
 
 test("App closes a mounted app that a startup hook of an abandoned attempt mounted, once its build settles", async () => {
+  using clock = fakeClock();
   const slow = Promise.withResolvers<void>();
   const opened: number[] = [];
   const closed: number[] = [];
@@ -132,7 +152,9 @@ test("App closes a mounted app that a startup hook of an abandoned attempt mount
     );
   });
 
-  assert.equal((await request(parent, "/child")).status, 503);
+  const first = request(parent, "/child");
+  await clock.advance(5);
+  assert.equal((await within(1000, first, "a 503 after buildTimeout")).status, 503);
   assert.equal((await request(parent, "/child")).status, 200);
   slow.resolve();
   await settle();
@@ -146,6 +168,7 @@ test("App closes a mounted app that a startup hook of an abandoned attempt mount
 });
 
 test("App recovers after an abandoned attempt whose startup hook registered on a mounted app that had built", async () => {
+  using clock = fakeClock();
   const logger = recordingLogger();
   const child = new App();
   let calls = 0;
@@ -159,7 +182,9 @@ test("App recovers after an abandoned attempt whose startup hook registered on a
       return next;
     });
 
-  assert.equal((await request(parent, "/child/hooked")).status, 503);
+  const first = request(parent, "/child/hooked");
+  await clock.advance(5);
+  assert.equal((await within(1000, first, "a 503 after buildTimeout")).status, 503);
   assert.equal((await request(parent, "/child/hooked")).status, 200);
   assert.equal(logger.entries.length, 1, logger.entries.map((entry) => entry.message).join("\n"));
   assert.equal(child.stats.routes, 1);
@@ -167,6 +192,7 @@ test("App recovers after an abandoned attempt whose startup hook registered on a
 });
 
 test("App finishes close() called while a mounted app's build hangs, once its own buildTimeout runs out", async () => {
+  using clock = fakeClock();
   const hung = Promise.withResolvers<void>();
   const closed: string[] = [];
   const child = new App().onStartup(async () => {
@@ -179,10 +205,11 @@ test("App finishes close() called while a mounted app's build hangs, once its ow
 
   const waiting = request(parent, "/child");
   await settle();
-  const outcome = await Promise.race([
-    Promise.all([waiting, parent.close()]).then(([response]) => response.status),
-    sleep(500).then(() => "still waiting"),
-  ]);
+  const both = Promise.all([waiting, parent.close()]).then(([response]) => response);
+  await clock.advance(4);
+  assert.equal(await statusOrWaiting(both), "still waiting", "close() waits for the build");
+  await clock.advance(1);
+  const outcome = await statusOrWaiting(both);
   assert.equal(outcome, 503);
   hung.resolve();
   await settle();

@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App } from "../mod.ts";
-import { ok, recordingLogger, request, settle, watchUnhandledRejections } from "./_helpers.ts";
+import {
+  fakeClock,
+  ok,
+  recordingLogger,
+  request,
+  settle,
+  watchUnhandledRejections,
+} from "./_helpers.ts";
+import { hasSettled, within } from "./_reliability.ts";
 
 /** A promise settled from outside, to stand for set-up that hangs until the test says so. */
 function hang<T = void>(): PromiseWithResolvers<T> {
@@ -9,6 +17,7 @@ function hang<T = void>(): PromiseWithResolvers<T> {
 }
 
 test("App answers 503 with Retry-After to requests waiting on a build that runs over buildTimeout", async () => {
+  using clock = fakeClock();
   const rejections = watchUnhandledRejections();
   const logger = recordingLogger();
   const hung = hang();
@@ -17,7 +26,11 @@ test("App answers 503 with Retry-After to requests waiting on a build that runs 
     return next;
   }).get("/", ok);
 
-  const responses = await Promise.all(Array.from({ length: 20 }, () => request(app, "/")));
+  const waiting = Promise.all(Array.from({ length: 20 }, () => request(app, "/")));
+  await clock.advance(4);
+  assert.equal(await hasSettled(waiting), false, "not a millisecond before buildTimeout");
+  await clock.advance(1);
+  const responses = await within(1000, waiting, "503s once buildTimeout has passed");
 
   assert.deepEqual(new Set(responses.map((response) => response.status)), new Set([503]));
   assert.equal(responses[0]!.headers.get("retry-after"), "1");
@@ -34,19 +47,23 @@ test("App answers 503 with Retry-After to requests waiting on a build that runs 
 });
 
 test("App.ready() rejects with an error that names buildTimeout and says what to do", async () => {
+  using clock = fakeClock();
   const app = new App({ logger: recordingLogger(), buildTimeout: 5 }).onStartup(() =>
     hang().promise
   );
 
-  await assert.rejects(app.ready(), (error: Error) => {
+  const rejected = assert.rejects(app.ready(), (error: Error) => {
     assert.equal(error.name, "BuildTimeoutError");
     assert.match(error.message, /longer than buildTimeout \(5 ms\)/);
     assert.match(error.message, /raise buildTimeout/);
     return true;
   });
+  await clock.advance(5);
+  await within(1000, rejected, "ready() to reject once buildTimeout has passed");
 });
 
 test("App starts a fresh attempt after a timeout and serves it, never the abandoned one", async () => {
+  using clock = fakeClock();
   const hung = hang();
   const opened: number[] = [];
   const closed: number[] = [];
@@ -59,7 +76,9 @@ test("App starts a fresh attempt after a timeout and serves it, never the abando
     return () => new Response(`attempt ${attempt}`);
   }).get("/", ok);
 
-  assert.equal((await request(app, "/")).status, 503);
+  const first = request(app, "/");
+  await clock.advance(5);
+  assert.equal((await within(1000, first, "a 503 after buildTimeout")).status, 503);
   const second = await request(app, "/");
   assert.equal(await second.text(), "attempt 2");
 
@@ -74,6 +93,7 @@ test("App starts a fresh attempt after a timeout and serves it, never the abando
 });
 
 test("App stops an abandoned attempt at its hung step: no later factory runs", async () => {
+  using clock = fakeClock();
   const hung = hang();
   const calls: string[] = [];
   let inner = 0;
@@ -89,7 +109,9 @@ test("App stops an abandoned attempt at its hung step: no later factory runs", a
     })
     .get("/", ok);
 
-  await assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  const rejected = assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  await clock.advance(5);
+  await within(1000, rejected, "ready() to reject once buildTimeout has passed");
   hung.resolve();
   await settle();
   assert.deepEqual(calls, ["inner"], "the outer factory of the abandoned attempt never ran");
@@ -98,6 +120,7 @@ test("App stops an abandoned attempt at its hung step: no later factory runs", a
 });
 
 test("App undoes what an abandoned attempt's startup hooks registered before the next attempt", async () => {
+  using clock = fakeClock();
   const hung = hang();
   let runs = 0;
   const app = new App({ logger: recordingLogger(), buildTimeout: 5 }).onStartup(async (app) => {
@@ -105,7 +128,9 @@ test("App undoes what an abandoned attempt's startup hooks registered before the
     if (++runs === 1) await hung.promise;
   });
 
-  await assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  const rejected = assert.rejects(app.ready(), { name: "BuildTimeoutError" });
+  await clock.advance(5);
+  await within(1000, rejected, "ready() to reject once buildTimeout has passed");
   await app.ready();
   assert.equal(app.stats.routes, 1, "the route was registered once, not twice");
   assert.equal((await request(app, "/hooked")).status, 200);
@@ -115,6 +140,7 @@ test("App undoes what an abandoned attempt's startup hooks registered before the
 });
 
 test("App leaves the build alone when it settles within buildTimeout", async () => {
+  using clock = fakeClock();
   const logger = recordingLogger();
   const app = new App({ logger, buildTimeout: 1_000 }).use(async (next) => {
     await Promise.resolve();
@@ -122,6 +148,8 @@ test("App leaves the build alone when it settles within buildTimeout", async () 
   }).get("/", ok);
 
   assert.equal((await request(app, "/")).status, 200);
+  assert.equal(clock.pending(), 0, "the build's timer was cleared when it settled");
+  await clock.advance(1_000);
   assert.equal(app.stats.failures, 0);
   assert.equal(logger.entries.length, 0);
 });

@@ -112,6 +112,40 @@ test("bodyLimit() reads nothing of a body the handler ignores", async () => {
   assert.equal(seen.pulls, 0);
 });
 
+test("bodyLimit() hands the handler the request's URL, method, headers and signal with the counted body", async () => {
+  const client = new AbortController();
+  let seen: { url: string; method: string; type: string | null; body: string } | undefined;
+  let signal: AbortSignal | undefined;
+  const app = new App().use(bodyLimit(100)).put("/notes/1", async (request) => {
+    signal = request.signal;
+    seen = {
+      url: request.url,
+      method: request.method,
+      type: request.headers.get("content-type"),
+      body: await request.text(),
+    };
+    return new Response("stored");
+  });
+  const response = await app.fetch(
+    new Request("http://localhost/notes/1?draft=1", {
+      method: "PUT",
+      headers: { "content-type": "text/plain" },
+      body: "a note",
+      signal: client.signal,
+    }),
+  );
+  assert.equal(await response.text(), "stored");
+  assert.deepEqual(seen, {
+    url: "http://localhost/notes/1?draft=1",
+    method: "PUT",
+    type: "text/plain",
+    body: "a note",
+  });
+  assert.equal(signal?.aborted, false);
+  client.abort();
+  assert.equal(signal.aborted, true, "a client that leaves still aborts the handler's signal");
+});
+
 test("bodyLimit() passes requests without a body straight through, sync", async () => {
   const app = new App().use(bodyLimit(0)).get("/", () => new Response("no body"));
   await app.ready();

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { App } from "../mod.ts";
+import { App, type Middleware } from "../mod.ts";
 import { compress, etag, type EtagOptions } from "../lib/middleware/mod.ts";
 import { request } from "./_helpers.ts";
 
@@ -104,7 +104,7 @@ test("etag() keeps a handler's own ETag and answers 304 for it, on GET and on HE
   assert.equal(calls, 3);
 });
 
-test("etag() tags only 200 responses to GET", async () => {
+test("etag() tags only 200 responses to GET and HEAD", async () => {
   const created = appAnswering(() => "made", { status: 201 });
   assert.equal((await request(created, "/")).headers.has("etag"), false);
   const app = appAnswering(() => "a note");
@@ -199,4 +199,60 @@ test("etag() refuses at once retainedHeaders that are not header names, instead 
     message: /retainedHeaders must be a list of header names/,
   });
   assert.doesNotThrow(() => etag({ retainedHeaders: ["Cache-Control", "x-version"] }));
+});
+
+test("etag() answers HEAD with If-None-Match: * with 304, as it answers GET (RFC 9110 §13.1.2)", async () => {
+  const app = appAnswering(() => "a note");
+  const get = await request(app, "/", ifNoneMatch("*"));
+  const head = await request(app, "/", ifNoneMatch("*", "HEAD"));
+  assert.equal(get.status, 304);
+  assert.equal(head.status, 304, "* matches any current representation, with or without its body");
+  assert.equal(head.body, null);
+  const missing = await request(app, "/missing", ifNoneMatch("*", "HEAD"));
+  assert.equal(missing.status, 404, "no representation, nothing for * to match");
+});
+
+test("etag() answers If-None-Match: * with 304 for a 200 it does not hash, on GET and on HEAD", async () => {
+  const cases: [string, () => BodyInit | null, ResponseInit][] = [
+    ["no body", () => null, {}],
+    ["a body over maxBytes by Content-Length", () => "x".repeat(20), {
+      headers: { "content-length": "20" },
+    }],
+    ["a body found over maxBytes while read", () => new Blob(["x".repeat(20)]).stream(), {}],
+    ["an event stream", () => "data: tick\n\n", {
+      headers: { "content-type": "text/event-stream" },
+    }],
+    ["a no-store response", () => "private", { headers: { "cache-control": "no-store" } }],
+  ];
+  for (const [what, body, init] of cases) {
+    const app = appAnswering(body, init, { maxBytes: 10 });
+    for (const method of ["GET", "HEAD"]) {
+      const response = await request(app, "/", ifNoneMatch("*", method));
+      assert.equal(response.status, 304, `${method}, ${what}`);
+      assert.equal(response.body, null, `${method}, ${what}`);
+      const other = await request(app, "/", ifNoneMatch('"other"', method));
+      assert.equal(other.status, 200, `${method}, ${what}: nothing but * matches it`);
+      await other.body?.cancel();
+    }
+  }
+});
+
+test("etag() tags a HEAD response that reaches it with a body as GET's, and answers 304 for its tag", async () => {
+  let calls = 0;
+  // A middleware that answers HEAD with the body, as GET: no router drops it before etag() sees it.
+  const answers: Middleware = () => () => {
+    calls++;
+    return new Response("a note");
+  };
+  const app = new App().use(etag(), answers);
+  const tag = (await request(app, "/")).headers.get("etag")!;
+  assert.match(tag, TAG);
+  const head = await request(app, "/", { method: "HEAD" });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get("etag"), tag, "the same tag as GET's");
+  const revalidated = await request(app, "/", ifNoneMatch(tag, "HEAD"));
+  assert.equal(revalidated.status, 304);
+  assert.equal(revalidated.headers.get("etag"), tag);
+  assert.equal((await request(app, "/", ifNoneMatch('"other"', "HEAD"))).status, 200);
+  assert.equal(calls, 4);
 });

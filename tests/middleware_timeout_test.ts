@@ -2,36 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App, type Middleware } from "../mod.ts";
 import { cors, timeout, type TimeoutState } from "../lib/middleware/mod.ts";
-import { recordingLogger, request, settle, watchUnhandledRejections } from "./_helpers.ts";
-
-/** Wraps the global timers to count the ones set and still pending; `restore()` puts them back. */
-function trackTimers() {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const live = new Set<unknown>();
-  let set = 0;
-  globalThis.setTimeout = ((callback: () => void, delay?: number) => {
-    set++;
-    const id: unknown = realSet(() => {
-      live.delete(id);
-      callback();
-    }, delay);
-    live.add(id);
-    return id;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((id?: ReturnType<typeof setTimeout>) => {
-    live.delete(id);
-    realClear(id);
-  }) as typeof clearTimeout;
-  return {
-    pending: () => live.size,
-    set: () => set,
-    restore() {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    },
-  };
-}
+import {
+  fakeClock,
+  recordingLogger,
+  request,
+  settle,
+  watchUnhandledRejections,
+} from "./_helpers.ts";
+import { hasSettled, within } from "./_reliability.ts";
 
 /** A promise for the abort of `signal`. */
 function aborted(signal: AbortSignal): Promise<void> {
@@ -41,6 +19,7 @@ function aborted(signal: AbortSignal): Promise<void> {
 }
 
 test("timeout() answers 504 with a problem body when the handler is too slow, and aborts its signal", async () => {
+  using clock = fakeClock();
   let signal: AbortSignal | undefined;
   const app = new App<{ state: TimeoutState }>().use(timeout(5))
     .get("/slow", async (_request, ctx) => {
@@ -48,7 +27,12 @@ test("timeout() answers 504 with a problem body when the handler is too slow, an
       await aborted(ctx.state.signal);
       return new Response("too late");
     });
-  const response = await app.fetch(new Request("http://localhost/slow"));
+  const pending = Promise.resolve(app.fetch(new Request("http://localhost/slow")));
+  await clock.advance(4);
+  assert.equal(await hasSettled(pending), false, "not a millisecond early");
+  assert.equal(signal?.aborted, false);
+  await clock.advance(1);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   assert.equal(response.headers.get("content-type"), "application/problem+json");
   assert.deepEqual(await response.json(), {
@@ -63,42 +47,35 @@ test("timeout() answers 504 with a problem body when the handler is too slow, an
 });
 
 test("timeout() hands on the handler's response and clears its timer when the handler is first", async () => {
-  const timers = trackTimers();
-  try {
-    let signal: AbortSignal | undefined;
-    const app = new App<{ state: TimeoutState }>().use(timeout(60_000))
-      .get("/", async (_request, ctx) => {
-        signal = ctx.state.signal;
-        await Promise.resolve();
-        return new Response("fast");
-      });
-    await app.ready();
-    const before = timers.set();
-    const response = await app.fetch(new Request("http://localhost/"));
-    assert.equal(await response.text(), "fast");
-    assert.equal(timers.set() - before, 1, "one timer for the async handler");
-    assert.equal(timers.pending(), 0, "and it was cleared");
-    assert.equal(signal?.aborted, false);
-  } finally {
-    timers.restore();
-  }
+  using timers = fakeClock();
+  let signal: AbortSignal | undefined;
+  const app = new App<{ state: TimeoutState }>().use(timeout(60_000))
+    .get("/", async (_request, ctx) => {
+      signal = ctx.state.signal;
+      await Promise.resolve();
+      return new Response("fast");
+    });
+  await app.ready();
+  const before = timers.set();
+  const response = await app.fetch(new Request("http://localhost/"));
+  assert.equal(await response.text(), "fast");
+  assert.equal(timers.set() - before, 1, "one timer for the async handler");
+  assert.equal(timers.pending(), 0, "and it was cleared");
+  assert.equal(signal?.aborted, false);
 });
 
 test("timeout() sets no timer for a handler that answers sync, and stays sync", async () => {
-  const timers = trackTimers();
-  try {
-    const app = new App().use(timeout(1000)).get("/", () => new Response("sync"));
-    await app.ready();
-    const before = timers.set();
-    const result = app.fetch(new Request("http://localhost/"));
-    assert.ok(result instanceof Response);
-    assert.equal(timers.set(), before);
-  } finally {
-    timers.restore();
-  }
+  using timers = fakeClock();
+  const app = new App().use(timeout(1000)).get("/", () => new Response("sync"));
+  await app.ready();
+  const before = timers.set();
+  const result = app.fetch(new Request("http://localhost/"));
+  assert.ok(result instanceof Response);
+  assert.equal(timers.set(), before);
 });
 
 test("timeout() drops a late rejection from a later middleware without an unhandled rejection", async () => {
+  using clock = fakeClock();
   const rejections = watchUnhandledRejections();
   try {
     const late = Promise.withResolvers<void>();
@@ -108,7 +85,9 @@ test("timeout() drops a late rejection from a later middleware without an unhand
     };
     const logger = recordingLogger();
     const app = new App({ logger }).use(timeout(5), rejectsLate).get("/", () => new Response());
-    const response = await request(app, "/");
+    const pending = request(app, "/");
+    await clock.advance(5);
+    const response = await within(1000, pending, "an answer once the limit has passed");
     assert.equal(response.status, 504);
     late.resolve();
     await settle();
@@ -124,6 +103,7 @@ test("timeout() drops a late rejection from a later middleware without an unhand
 });
 
 test("timeout() cancels the body of a response that comes too late", async () => {
+  using clock = fakeClock();
   const late = Promise.withResolvers<void>();
   const cancelled = Promise.withResolvers<unknown>();
   const app = new App().use(timeout(5)).get("/", async () => {
@@ -132,7 +112,9 @@ test("timeout() cancels the body of a response that comes too late", async () =>
       new ReadableStream({ cancel: (reason) => cancelled.resolve(reason ?? "cancelled") }),
     );
   });
-  const response = await request(app, "/");
+  const pending = request(app, "/");
+  await clock.advance(5);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   late.resolve();
   assert.ok(await cancelled.promise);
@@ -156,6 +138,7 @@ test("timeout() passes on a handler's error response and a middleware's rejectio
 });
 
 test("timeout()'s 504 passes back through outer middleware, which add their headers", async () => {
+  using clock = fakeClock();
   const app = new App<{ state: TimeoutState }>().use(cors(), timeout(5)).get(
     "/",
     async (_request, ctx) => {
@@ -163,9 +146,11 @@ test("timeout()'s 504 passes back through outer middleware, which add their head
       return new Response("stopped");
     },
   );
-  const response = await app.fetch(
+  const pending = Promise.resolve(app.fetch(
     new Request("http://localhost/", { headers: { origin: "https://a.example" } }),
-  );
+  ));
+  await clock.advance(5);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   assert.equal(response.headers.get("access-control-allow-origin"), "*");
 });
@@ -181,6 +166,7 @@ test("timeout() refuses a limit that is not a whole number of milliseconds in se
 });
 
 test("timeout() inside another timeout hands on a signal that the outer one's limit aborts too", async () => {
+  using clock = fakeClock();
   const late = Promise.withResolvers<void>();
   let signal: AbortSignal | undefined;
   const app = new App<{ state: TimeoutState }>().use(timeout(5), timeout(60_000))
@@ -189,7 +175,9 @@ test("timeout() inside another timeout hands on a signal that the outer one's li
       await late.promise;
       return new Response("too late");
     });
-  const response = await request(app, "/");
+  const pending = request(app, "/");
+  await clock.advance(5);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   assert.equal(signal?.aborted, true, "the handler is told to stop when the 504 is sent");
   assert.equal((signal.reason as DOMException).name, "TimeoutError");
@@ -197,6 +185,7 @@ test("timeout() inside another timeout hands on a signal that the outer one's li
 });
 
 test("timeout() in a mounted app still follows the parent app's timeout", async () => {
+  using clock = fakeClock();
   const late = Promise.withResolvers<void>();
   let signal: AbortSignal | undefined;
   const api = new App<{ state: TimeoutState }>().use(timeout(60_000))
@@ -206,19 +195,24 @@ test("timeout() in a mounted app still follows the parent app's timeout", async 
       return new Response("too late");
     });
   const app = new App().use(timeout(5)).mount("/api", api);
-  const response = await request(app, "/api/");
+  const pending = request(app, "/api/");
+  await clock.advance(5);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   assert.equal(signal?.aborted, true);
   late.resolve();
 });
 
 test("timeout() answers through app.onError(504), like any error the app answers", async () => {
+  using clock = fakeClock();
   const never = Promise.withResolvers<Response>();
   const app = new App({ logger: recordingLogger() })
     .onError(504, (error) => new Response(`custom: ${error.message}`, { status: 504 }))
     .use(timeout(5))
     .get("/", () => never.promise);
-  const response = await request(app, "/");
+  const pending = request(app, "/");
+  await clock.advance(5);
+  const response = await within(1000, pending, "an answer once the limit has passed");
   assert.equal(response.status, 504);
   assert.equal(await response.text(), "custom: The server did not answer within 5 ms");
   never.resolve(new Response());

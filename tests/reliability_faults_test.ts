@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { App, HttpError } from "../mod.ts";
-import { ok, recordingLogger, request, settle } from "./_helpers.ts";
+import { fakeClock, ok, recordingLogger, request, settle } from "./_helpers.ts";
 import { runtime, serve } from "./_serve.ts";
 import {
   hasSettled,
@@ -72,12 +72,15 @@ test("App without buildTimeout lets requests wait on a slow factory as long as i
 
 // buildTimeout (ms, off by default): waiters get 503 with Retry-After, the hung
 // attempt is abandoned and disposed of when it settles, the next request builds
-// afresh. Without the option the tests fail on the `within` guard instead of
-// hanging. The timeout is a real 10 ms: a fake clock would tie the tests to how
-// the core schedules its timer.
+// afresh. Time is a fake clock moved on by the 10 ms: it ties the tests only to
+// the core setting its timer with the global setTimeout, the one web-standard
+// timer, and it lets them check that nothing is answered a millisecond early.
+// Without the option, or with a timer that never fires, the tests fail on the
+// `within` guard (a real timer) instead of hanging.
 
 test("App with buildTimeout answers 503 with Retry-After to requests that wait longer on a hung factory", () =>
   withoutUnhandledRejections(async () => {
+    using clock = fakeClock();
     const logger = recordingLogger();
     const gate = Promise.withResolvers<void>();
     const app = new App({ buildTimeout: 10, logger }).use(async (next) => {
@@ -87,7 +90,11 @@ test("App with buildTimeout answers 503 with Retry-After to requests that wait l
     try {
       const ready = app.ready();
       ready.catch(() => {}); // observed below; handled now so a failed assertion leaks nothing
-      const response = await within(2000, request(app, "/"), "a 503 after buildTimeout");
+      const pending = request(app, "/");
+      await clock.advance(9);
+      assert.equal(await hasSettled(pending), false, "not a millisecond before buildTimeout");
+      await clock.advance(1);
+      const response = await within(2000, pending, "a 503 after buildTimeout");
       assert.equal(response.status, 503);
       assert.ok(response.headers.get("retry-after") !== null, "503 carries Retry-After");
       assert.match(response.headers.get("retry-after")!, /^\d+$/);
@@ -104,6 +111,7 @@ test("App with buildTimeout answers 503 with Retry-After to requests that wait l
 
 test("App with buildTimeout abandons a hung attempt: the next request builds afresh and is served", () =>
   withoutUnhandledRejections(async () => {
+    using clock = fakeClock();
     const gate = Promise.withResolvers<void>();
     const cleaned: string[] = [];
     let attempts = 0;
@@ -125,7 +133,9 @@ test("App with buildTimeout abandons a hung attempt: the next request builds afr
       },
     ).get("/", ok);
     try {
-      const first = await within(2000, request(app, "/"), "a 503 for the hung attempt");
+      const waiting = request(app, "/");
+      await clock.advance(10);
+      const first = await within(2000, waiting, "a 503 for the hung attempt");
       assert.equal(first.status, 503);
       const second = await within(2000, request(app, "/"), "a fresh attempt");
       assert.equal(second.status, 200);
@@ -150,6 +160,7 @@ test("App with buildTimeout abandons a hung attempt: the next request builds afr
 
 test("App with buildTimeout disposes of a hung attempt that resolves late even when nothing retries", () =>
   withoutUnhandledRejections(async () => {
+    using clock = fakeClock();
     const gate = Promise.withResolvers<void>();
     let cleanups = 0;
     let served = 0;
@@ -169,7 +180,9 @@ test("App with buildTimeout disposes of a hung attempt that resolves late even w
       },
     ).get("/", ok);
     try {
-      const response = await within(2000, request(app, "/"), "a 503 after buildTimeout");
+      const pending = request(app, "/");
+      await clock.advance(10);
+      const response = await within(2000, pending, "a 503 after buildTimeout");
       assert.equal(response.status, 503);
       gate.resolve();
       await settle();
@@ -185,6 +198,7 @@ test("App with buildTimeout disposes of a hung attempt that resolves late even w
 
 test("App with buildTimeout keeps what an abandoned startup hook registers late out of the next attempt", () =>
   withoutUnhandledRejections(async () => {
+    using clock = fakeClock();
     const gates = [Promise.withResolvers<void>(), Promise.withResolvers<void>()];
     const hookStarted = [Promise.withResolvers<void>(), Promise.withResolvers<void>()];
     let runs = 0;
@@ -201,7 +215,9 @@ test("App with buildTimeout keeps what an abandoned startup hook registers late 
     });
     app.get("/", ok);
     try {
-      assert.equal((await within(2000, request(app, "/"), "a 503")).status, 503);
+      const first = request(app, "/");
+      await clock.advance(10);
+      assert.equal((await within(2000, first, "a 503")).status, 503);
       const second = request(app, "/");
       await hookStarted[1]!.promise;
       // The abandoned hook resumes while the next attempt's hooks are running.

@@ -201,6 +201,95 @@ test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, and
   }
 });
 
+/** Titles that must come back exactly as sent: every one is one line of printable text. */
+const EXACT_TITLES = [
+  'Buy "oat" milk',
+  "back\\slash, 'single' and `ticks`",
+  "naïve café — 日本語 — Ελληνικά — Ünïcödé",
+  "emoji 😀 👩‍👩‍👧‍👦 🇫🇷 👍🏽",
+  "<script>alert(1)</script> &amp; %00 \\u0000",
+  "RTL مرحبا עברית",
+  "combining e\u0301 and a zero\u200bwidth space",
+  "  padded on both sides  ",
+  "line\u2028separator, not a control character",
+  "😀".repeat(MAX_TITLE_LENGTH / 2),
+];
+
+/** Titles refused: control characters and unpaired surrogates cannot be stored as sent. */
+const UNSTORABLE_TITLES = [
+  "abc\u0000def",
+  "\u0000",
+  "a\u0001b",
+  "tab\there",
+  "line\nbreak",
+  "carriage\rreturn",
+  "delete\u007f",
+  "c1 \u0085 control",
+  "lone \ud800 high surrogate",
+  "lone \udfff low surrogate",
+];
+
+test(`The todo app on ${runtime} stores a title exactly as sent, quotes, unicode and emoji included`, async () => {
+  await using dir = await temporaryDir();
+  const app = createTodoApp({ database: join(dir.path, "todo.db") });
+  const server = serve(app.fetch);
+  try {
+    const url = server.url;
+    const ids: number[] = [];
+    for (const title of EXACT_TITLES) {
+      const created = await fetch(`${url}/todos`, json("POST", { title }));
+      assert.equal(created.status, 201, title);
+      const todo = await created.json();
+      assert.equal(todo.title, title);
+      assert.deepEqual(await (await fetch(`${url}/todos/${todo.id}`)).json(), todo, title);
+      ids.push(todo.id);
+    }
+    // An update stores exactly too: each todo takes the title of the one before it.
+    for (const [index, id] of ids.entries()) {
+      const title = EXACT_TITLES.at(index - 1) as string;
+      const updated = await fetch(`${url}/todos/${id}`, json("PATCH", { title }));
+      assert.equal((await updated.json()).title, title);
+    }
+    const listed = await (await fetch(`${url}/todos`)).json();
+    assert.deepEqual(
+      listed.map((todo: { title: string }) => todo.title),
+      EXACT_TITLES.map((_, index) => EXACT_TITLES.at(index - 1)),
+    );
+  } finally {
+    await server.stop();
+    await app.close();
+  }
+});
+
+test(`The todo app on ${runtime} answers 400 naming "title" for control characters, and writes nothing`, async () => {
+  await using dir = await temporaryDir();
+  const app = createTodoApp({ database: join(dir.path, "todo.db") });
+  const server = serve(app.fetch);
+  try {
+    const url = server.url;
+    await (await fetch(`${url}/todos`, json("POST", { title: "Keep me" }))).body?.cancel();
+    for (const title of UNSTORABLE_TITLES) {
+      for (const [method, path] of [["POST", "/todos"], ["PATCH", "/todos/1"]] as const) {
+        const response = await fetch(`${url}${path}`, json(method, { title }));
+        const what = `${method} ${JSON.stringify(title)}`;
+        assert.equal(response.status, 400, what);
+        assert.equal(response.headers.get("content-type"), "application/problem+json", what);
+        const problem = await response.json();
+        assert.equal(problem.title, "Bad Request", what);
+        assert.match(problem.detail, /"title" must not contain control characters/, what);
+      }
+    }
+    assert.deepEqual(await (await fetch(`${url}/todos`)).json(), [
+      { id: 1, title: "Keep me", done: false },
+    ]);
+    const next = await fetch(`${url}/todos`, json("POST", { title: "Next" }));
+    assert.equal((await next.json()).id, 2, "no refused title used up an id");
+  } finally {
+    await server.stop();
+    await app.close();
+  }
+});
+
 test(`The todo app on ${runtime} answers 404 for a todo that does not exist, and 405 for a wrong method`, async () => {
   const app = createTodoApp({
     openStore: () => openMemoryStore([{ id: 1, title: "a", done: false }]),

@@ -9,6 +9,8 @@
  *
  *     GET    /todos       every todo
  *     POST   /todos       {"title": "…", "done"?: false} → 201 + Location
+ *                          (a title is one line of text, stored exactly as sent:
+ *                          control characters are refused with 400)
  *     GET    /todos/:id   one todo, or 404
  *     PATCH  /todos/:id   {"title"?: "…", "done"?: true}
  *     DELETE /todos/:id   204, or 404
@@ -38,6 +40,14 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /** The longest title accepted, in UTF-16 code units. */
 export const MAX_TITLE_LENGTH = 200;
+
+/**
+ * What a title may not hold: control characters (C0, DEL and C1, tab and line
+ * breaks included: a title is one line) and unpaired surrogates. Refused with
+ * a 400 because they cannot be kept as sent: Deno's `node:sqlite` cuts a
+ * string at U+0000, and SQLite stores a lone surrogate as U+FFFD.
+ */
+const UNSTORABLE = /\p{Cc}|\p{Cs}/u;
 
 /** An id for this isolate (process or worker), made when first asked: a Worker may not make random numbers at start. */
 let isolate: string | undefined;
@@ -149,6 +159,11 @@ function _readChanges(body: Record<string, unknown>, action: "create" | "update"
       if (typeof value !== "string" || value.trim() === "" || value.length > MAX_TITLE_LENGTH) {
         problems.push(
           `"title" must be a non-empty string of at most ${MAX_TITLE_LENGTH} characters`,
+        );
+      } else if (UNSTORABLE.test(value)) {
+        problems.push(
+          `"title" must not contain control characters (U+0000 to U+001F, U+007F to U+009F, ` +
+            `tab and line breaks included) or unpaired surrogates`,
         );
       } else changes.title = value;
     } else if (name === "done") {

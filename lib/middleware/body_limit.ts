@@ -9,6 +9,7 @@
 import type { Middleware } from "../build.ts";
 import type { AppTypes } from "../context.ts";
 import { HttpError } from "../http_error.ts";
+import { _DerivedRequest } from "../_http.ts";
 import { _then } from "./_headers.ts";
 
 /**
@@ -83,7 +84,7 @@ export function bodyLimit<T extends AppTypes = AppTypes>(maxBytes: number): Midd
       cancel: (reason) => reader.cancel(reason),
       // Nothing is read until the handler reads: a handler that ignores the body costs nothing.
     }, { highWaterMark: 0 });
-    const limited = new Request(request, { body: counted, duplex: "half" } as RequestInit);
+    const limited = new _DerivedRequest(request, request.url, counted);
     return _then(next(limited, ctx), limited, (_request, response) => {
       if (!exceeded || response.status === 413) return response;
       // The handler caught the read error and answered otherwise: the body was still too large.

@@ -32,8 +32,8 @@ const NO_STORE = /(?:^|,)\s*no-store\s*(?:,|$)/i;
 const RETAINED = ["cache-control", "content-location", "date", "etag", "expires", "vary"] as const;
 
 /**
- * Adds a weak ETag to `200` responses to `GET`, and answers `304` when the
- * request's `If-None-Match` matches.
+ * Adds a weak ETag to `200` responses to `GET` and `HEAD`, and answers `304`
+ * when the request's `If-None-Match` matches.
  *
  * The tag is `W/"<length>-<hash>"`. Bodies up to 4 KiB (most JSON answers)
  * are hashed with 32-bit FNV-1a, synchronously: `crypto.subtle.digest` costs
@@ -47,12 +47,14 @@ const RETAINED = ["cache-control", "content-location", "date", "etag", "expires"
  * `Cache-Control: no-store` responses are passed through unread. Give any
  * other never-ending stream one of those, or its own `ETag`.
  *
- * Responses that already have an `ETag` keep it and are compared as they are,
- * for `HEAD` too (the router drops a `GET` body before middleware sees a
- * `HEAD` response, so there is nothing to hash). The comparison is weak, as
- * RFC 9110 requires for `If-None-Match`: `W/"x"` matches `"x"`; a list matches
- * if any member does; `*` matches any response. A `304` has no body and keeps
- * only `retainedHeaders`.
+ * `HEAD` is answered as `GET` is wherever the response allows: one with its
+ * own `ETag` is compared as it is, one that comes with a body is hashed like
+ * a `GET`'s, and `If-None-Match: *` gets `304` for any `200`, body or not
+ * (RFC 9110 §13.1.2). A `HEAD` served by a `GET` route reaches middleware
+ * without the body, so it can be tagged only when the handler sets `ETag`
+ * itself. The comparison is weak, as RFC 9110 requires for `If-None-Match`:
+ * `W/"x"` matches `"x"`; a list matches if any member does; `*` matches any
+ * response. A `304` has no body and keeps only `retainedHeaders`.
  *
  * @param options The largest body to hash and the headers a `304` keeps.
  * @returns The middleware.
@@ -101,6 +103,11 @@ export function etag<T extends AppTypes = AppTypes>(options: EtagOptions = {}): 
     return new Response(null, { status: 304, headers });
   };
 
+  // A 200 left without a tag: only `*` matches it, as `*` matches any current representation,
+  // so GET and HEAD answer alike whether or not the body could be hashed.
+  const untagged = (ifNoneMatch: string | null, response: Response): Response =>
+    ifNoneMatch !== null && _matchesAny(ifNoneMatch) ? notModified(response) : response;
+
   const respond = (request: Request, response: Response): Response | Promise<Response> => {
     if (response.status !== 200) return response;
     const ifNoneMatch = request.headers.get("if-none-match");
@@ -111,16 +118,19 @@ export function etag<T extends AppTypes = AppTypes>(options: EtagOptions = {}): 
         : response;
     }
     const body = response.body;
-    if (body === null || request.method !== "GET") return response;
+    // No body to hash: a HEAD whose GET body the router dropped, or none at all.
+    if (body === null) return untagged(ifNoneMatch, response);
     const length = response.headers.get("content-length");
-    if (length !== null && Number(length) > maxBytes) return response;
+    if (length !== null && Number(length) > maxBytes) return untagged(ifNoneMatch, response);
     const type = response.headers.get("content-type");
-    if (type !== null && EVENT_STREAM.test(type)) return response;
+    if (type !== null && EVENT_STREAM.test(type)) return untagged(ifNoneMatch, response);
     // Nothing may store a no-store response, so nothing will revalidate it: no tag to compute.
     const cacheControl = response.headers.get("cache-control");
-    if (cacheControl !== null && NO_STORE.test(cacheControl)) return response;
+    if (cacheControl !== null && NO_STORE.test(cacheControl)) {
+      return untagged(ifNoneMatch, response);
+    }
     return _readUpTo(body, maxBytes).then(async (read) => {
-      if (!read.complete) return new Response(read.body, response);
+      if (!read.complete) return untagged(ifNoneMatch, new Response(read.body, response));
       const tag = await _weakTag(read.bytes);
       if (ifNoneMatch !== null && _matches(ifNoneMatch, tag)) {
         const headers = new Headers(response.headers);
@@ -171,6 +181,14 @@ function _fnv1a(bytes: Uint8Array): string {
 
 /** An entity tag or `*` in `If-None-Match`; quoted, so a comma inside a tag does not split it. */
 const CANDIDATE = /\*|(?:W\/)?"[^"]*"/g;
+
+/** Whether `If-None-Match` holds `*`, which matches any current representation, tagged or not. */
+function _matchesAny(ifNoneMatch: string): boolean {
+  for (const [candidate] of ifNoneMatch.matchAll(CANDIDATE)) {
+    if (candidate === "*") return true;
+  }
+  return false;
+}
 
 /** Whether `If-None-Match` matches `tag` by the weak comparison: opaque tags equal, `W/` ignored. */
 function _matches(ifNoneMatch: string, tag: string): boolean {
