@@ -20,11 +20,7 @@ export class _RequestContext implements Context {
   readonly executionContext: ExecutionContext | undefined;
   /** The request `path` was taken from. */
   #request: Request;
-  /** How many segments of mount prefixes lie between the URL's path and `path`. */
-  readonly #depth: number;
   #state: Record<string, unknown> | undefined;
-  /** The context of the app this request passed through before a mount: its state is this one's. */
-  readonly #outer: Context | undefined;
 
   constructor(
     app: RunningApp,
@@ -32,21 +28,27 @@ export class _RequestContext implements Context {
     path: string,
     env: unknown,
     executionContext: ExecutionContext | undefined,
-    depth = 0,
-    outer?: Context,
   ) {
     this.app = app;
     this.#request = request;
     this.path = path;
     this.env = env;
     this.executionContext = executionContext;
-    this.#depth = depth;
-    this.#outer = outer;
   }
 
-  /** A fresh object per request, made on first use; under a mount, the outer context's, made there. */
+  /** A fresh object per request, made on first use. */
   get state(): Record<string, unknown> {
-    return this.#state ??= this.#outer === undefined ? {} : this.#outer.state;
+    return this.#state ??= this.stateOf();
+  }
+
+  /** What `state` starts as: a fresh object; under a mount, the outer context's. */
+  protected stateOf(): Record<string, unknown> {
+    return {};
+  }
+
+  /** How many segments of mount prefixes lie between the URL's path and `path`. */
+  get depth(): number {
+    return 0;
   }
 
   /**
@@ -57,19 +59,31 @@ export class _RequestContext implements Context {
     // Fast path: the request that entered is the one routed, as it nearly always is.
     if (request === this.#request) return;
     this.#request = request;
-    this.path = _stripSegments(_pathOf(request.url), this.#depth);
+    this.path = _stripSegments(_pathOf(request.url), this.depth);
   }
 
   /** The context for `request` entering an app mounted under a prefix `segments` long: same state. */
   mounted(app: RunningApp, request: Request, segments: number): _RequestContext {
-    return new _RequestContext(
-      app,
-      request,
-      _stripSegments(this.path, segments),
-      this.env,
-      this.executionContext,
-      this.#depth + segments,
-      this,
-    );
+    return new _MountedContext(app, request, segments, this);
+  }
+}
+
+/** The context of a request inside a mounted app: its path is under the prefix, its state the outer one's. */
+class _MountedContext extends _RequestContext {
+  readonly #outer: _RequestContext;
+  readonly #depth: number;
+
+  constructor(app: RunningApp, request: Request, segments: number, outer: _RequestContext) {
+    super(app, request, _stripSegments(outer.path, segments), outer.env, outer.executionContext);
+    this.#outer = outer;
+    this.#depth = outer.depth + segments;
+  }
+
+  protected override stateOf(): Record<string, unknown> {
+    return this.#outer.state;
+  }
+
+  override get depth(): number {
+    return this.#depth;
   }
 }
