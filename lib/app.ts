@@ -19,7 +19,8 @@ import { _AppCore } from "./_app_core.ts";
 import { _RequestContext } from "./_request_context.ts";
 import { _pathOf } from "./_http.ts";
 import { _methodNames } from "./_registry.ts";
-import { _checkRouteOptions, _validatingHandler } from "./_route_validation.ts";
+import { _checkRouteOptions } from "./_route_options_check.ts";
+import { _validatingHandler } from "./_route_validation.ts";
 
 // The types that moved to the files at the bottom of the graph stay importable from here.
 export type { AppOptions, Logger } from "./app_options.ts";

@@ -50,4 +50,3 @@ export interface AppOptions {
    */
   buildTimeout?: number | undefined;
 }
-

@@ -32,4 +32,3 @@ export interface BuildStats {
   /** Routes in the built router; a mount counts as one. */
   readonly routes: number;
 }
-

@@ -17,6 +17,11 @@ export interface HttpErrorInit {
    * Defaults to `true` for 4xx statuses and `false` for 5xx.
    */
   expose?: boolean;
+  /**
+   * Extension members for the problem body latch answers with, such as a
+   * list of `errors`. They never replace `type`, `title`, `status` or `detail`.
+   */
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -44,6 +49,8 @@ export class HttpError extends Error {
   readonly headers: Headers;
   /** Whether {@linkcode HttpError.message} may be shown to the client. */
   readonly expose: boolean;
+  /** Extension members of the problem body; see {@linkcode HttpErrorInit.extensions}. */
+  readonly extensions: Readonly<Record<string, unknown>> | undefined;
 
   /**
    * Makes an error that answers with `status`.
@@ -64,5 +71,6 @@ export class HttpError extends Error {
     this.status = status;
     this.headers = new Headers(init.headers);
     this.expose = init.expose ?? status < 500;
+    this.extensions = init.extensions;
   }
 }

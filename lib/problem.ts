@@ -38,13 +38,16 @@ export interface ProblemInit {
  * ```
  */
 export function problemResponse(status: number, init: ProblemInit = {}): Response {
+  // The standard members first, in RFC 9457's order; extensions after, never replacing them.
   const body: Record<string, unknown> = {
-    ...init.extensions,
     type: init.type ?? "about:blank",
     title: init.title ?? _statusText(status),
     status,
   };
   if (init.detail !== undefined) body.detail = init.detail;
+  for (const [key, value] of Object.entries(init.extensions ?? {})) {
+    if (!(key in body) && key !== "detail") body[key] = value;
+  }
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/problem+json");
   return new Response(JSON.stringify(body), { status, headers });
