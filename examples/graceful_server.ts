@@ -1,8 +1,9 @@
 /**
- * A graceful shutdown on Deno or Bun: on SIGTERM (or Ctrl-C) the server stops
- * accepting connections, the requests already in flight finish normally, then
- * `app.close()` runs the app's cleanups, and the process exits 0. Set `PORT=0`
- * to let the system pick the port; the line it prints says which.
+ * A graceful shutdown with `serve()`, on Deno, Bun or Node.js: on SIGTERM (or
+ * Ctrl-C) the server stops accepting connections, the requests already in
+ * flight finish normally (for up to `drainMs`), then `app.close()` runs the
+ * app's cleanups and `finished` resolves; a second signal exits at once. Set
+ * `PORT=0` to let the system pick the port; the line it prints says which.
  *
  *     PORT=0 node_modules/.bin/deno run --allow-net --allow-env examples/graceful_server.ts
  *     PORT=0 node_modules/.bin/bun examples/graceful_server.ts
@@ -11,8 +12,9 @@
  * @module
  */
 
+import process from "node:process";
 import { App } from "../mod.ts";
-import { closeOnSignal, serve } from "./_serve.ts";
+import { serve } from "../lib/serve/mod.ts";
 
 /** An app with a slow route (`/slow?ms=…`, streamed: headers now, the body after `ms`) and a cleanup that says when it ran. */
 export function createApp(): App {
@@ -27,7 +29,10 @@ export function createApp(): App {
   });
   app.get("/", () => new Response("ok"));
   app.get("/slow", (request) => {
-    const ms = Math.min(Number(new URL(request.url).searchParams.get("ms") ?? 100) || 0, 10_000);
+    const ms = Math.min(
+      Number(new URL(request.url).searchParams.get("ms") ?? 100) || 0,
+      10_000,
+    );
     const body = new ReadableStream<Uint8Array>({
       async start(controller) {
         await new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,17 +46,21 @@ export function createApp(): App {
 }
 
 if (import.meta.main) {
-  const app = createApp();
   let requests = 0;
-  const served = await serve((request, env) => {
+  const app = createApp().use((next) => (request, ctx) => {
     requests++;
-    return app.fetch(request, env);
+    return next(request, ctx);
   });
-  console.log(`listening on ${served.url}`);
-  closeOnSignal(served, app, (step) =>
-    console.log(
-      step === "drained"
-        ? `drained: all ${requests} requests that reached the app got their response`
-        : step,
-    ));
+  const server = serve(app, {
+    health: "/healthz",
+    shutdown: { signals: ["SIGINT", "SIGTERM"], drainMs: 10_000 },
+    onListen: ({ url }) => console.log(`listening on ${url}/`),
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => console.log(`${signal}: draining`));
+  }
+  await server.finished;
+  console.log(
+    `closed: all ${requests} requests that reached the app got their response`,
+  );
 }

@@ -1,6 +1,7 @@
 /**
- * Serves the example app on Deno or Bun, on 127.0.0.1 (set `HOST` and `PORT`
- * to change it), and closes it on Ctrl-C or SIGTERM so its cleanups run.
+ * Serves the example app on Deno, Bun or Node.js with `serve()`, on
+ * 127.0.0.1:8000 (set `HOST` and `PORT` to change it), and on Ctrl-C or
+ * SIGTERM drains the requests in flight and closes the app so its cleanups run.
  *
  *     node_modules/.bin/deno run --allow-net --allow-env examples/server.ts
  *     node_modules/.bin/bun examples/server.ts
@@ -9,8 +10,9 @@
  */
 
 import { app } from "./app.ts";
-import { closeOnSignal, serve } from "./_serve.ts";
+import { serve } from "../lib/serve/mod.ts";
 
-const served = await serve(app.fetch);
-console.log(`latch example on ${served.runtime}: listening on ${served.url}`);
-closeOnSignal(served, app);
+serve(app, {
+  health: "/healthz",
+  onListen: ({ url, runtime }) => console.log(`latch example on ${runtime}: listening on ${url}/`),
+});

@@ -85,6 +85,12 @@ export interface FakeClock extends Disposable {
 }
 
 /**
+ * Timer ids, unique across clocks: a test's leftover clearTimeout(id), run
+ * after the next test installed its clock, must not clear that test's timer.
+ */
+let lastTimerId = 0;
+
+/**
  * Replaces `globalThis.setTimeout` and `clearTimeout` with timers that fire
  * only when the test calls `advance()`, so a timeout test counts
  * milliseconds instead of sleeping them, and a timer that is never set (or
@@ -99,14 +105,13 @@ export function fakeClock(): FakeClock {
   const timers = new Map<number, { at: number; fire: () => void }>();
   let now = 0;
   let set = 0;
-  let lastId = 0;
   const fakeSetTimeout = (
     callback: (...args: unknown[]) => void,
     delay = 0,
     ...args: unknown[]
   ): number => {
     set++;
-    const id = ++lastId;
+    const id = ++lastTimerId;
     // As the real ones: a negative, NaN or missing delay is 0.
     timers.set(id, { at: now + Math.max(0, Number(delay) || 0), fire: () => callback(...args) });
     return id;

@@ -20,7 +20,7 @@ import {
   serverTiming,
   timeout,
 } from "../lib/middleware/mod.ts";
-import { closeOnSignal, serve } from "../examples/_serve.ts";
+import { serve } from "../lib/serve/mod.ts";
 
 const app = new App()
   .use(
@@ -35,16 +35,17 @@ const app = new App()
     compress(),
     etag(),
   )
-  .get("/note", () =>
-    new Response("a note that compresses well. ".repeat(100), {
-      headers: { "content-type": "text/plain" },
-    }))
+  .get(
+    "/note",
+    () =>
+      new Response("a note that compresses well. ".repeat(100), {
+        headers: { "content-type": "text/plain" },
+      }),
+  )
   .get("/slow", async () => {
     await Promise.resolve();
     return new Response("slow");
   })
   .post("/echo", async (request) => new Response(await request.text()));
 
-const served = await serve(app.fetch);
-console.log(`listening on ${served.url}`);
-closeOnSignal(served, app);
+serve(app, { onListen: ({ url }) => console.log(`listening on ${url}/`) });

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole check suite: static checks with Deno's tools, then the tests in
-# tests/ on Deno and on Bun. Prints one line per check and closes with
+# The whole check suite: static checks with Deno's tools and the npm build,
+# then the tests in tests/ on Deno and on Bun, and on Node.js against the
+# packed npm package (npm/node_tests.mjs: the test files that can run there,
+# the pack-install test among them). Prints one line per check and closes with
 # "N passed, N failed", counting every test case on each runtime and every
 # static check; exits non-zero when anything failed.
 set -uo pipefail
@@ -37,10 +39,15 @@ echo "== static checks (Deno $("$DENO" --version | head -1 | cut -d' ' -f2))"
 check "deno fmt --check" "$DENO" fmt --check
 check "deno lint" "$DENO" lint
 check "deno check (lib, tests, bench, examples)" "$DENO" check mod.ts lib/ tests/ bench/ examples/
-check "deno test --doc (every JSDoc example type-checks and runs)" "$DENO" test --doc mod.ts lib/
+check "deno test --doc (every JSDoc example type-checks and runs)" \
+  "$DENO" test --doc --allow-net --allow-env --allow-read --allow-write mod.ts lib/
 check "deno check --doc-only README.md (its examples type-check)" "$DENO" check --doc-only README.md
-check "deno doc --lint (both entry points)" "$DENO" doc --lint mod.ts lib/middleware/mod.ts
+# The entry points are the ones deno.json exports: the one list the npm build packs too.
+mapfile -t ENTRIES < <(node -e 'for (const file of Object.values(require("./deno.json").exports)) console.log(file)')
+check "deno doc --lint (the ${#ENTRIES[@]} entry points of deno.json)" "$DENO" doc --lint "${ENTRIES[@]}"
 check "deno publish --dry-run" "$DENO" publish --dry-run --allow-dirty
+check "npm run build (tsc: JavaScript, .d.ts and source maps for every entry point)" \
+  node npm/build.mjs
 # The benchmarks run so they cannot rot; their numbers are printed, never asserted.
 check "benchmarks run on Deno and Bun (smoke: every answer and build count checked, no timing)" \
   env LATCH_BENCH_SMOKE=1 "$DENO" run --allow-all bench/run.ts
@@ -79,6 +86,14 @@ grep -E "^\(fail\)|^ *[0-9]+ (pass|fail)$" "$LOGS/bun.log" || true
 tally Bun "$(sed -nE 's/^ *([0-9]+) pass$/\1/p' "$LOGS/bun.log" | tail -1)" \
   "$(sed -nE 's/^ *([0-9]+) fail$/\1/p' "$LOGS/bun.log" | tail -1)" "$code"
 [[ $code -ne 0 ]] && tail -80 "$LOGS/bun.log"
+
+echo "== tests on Node $(node --version), against the npm package"
+node npm/node_tests.mjs >"$LOGS/node.log" 2>&1
+code=$?
+grep -E "^not ok|^# (not on Node|on Node|pass|fail) " "$LOGS/node.log" || true
+tally Node "$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$LOGS/node.log" | tail -1)" \
+  "$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$LOGS/node.log" | tail -1)" "$code"
+[[ $code -ne 0 ]] && tail -80 "$LOGS/node.log"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
