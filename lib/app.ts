@@ -155,6 +155,24 @@ export class App<T extends AppTypes = AppTypes> {
   }
 
   /**
+   * Whether `close()` was called: from then on every request gets `503`.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App();
+   * assert.equal(app.closed, false);
+   * await app.close();
+   * assert.equal(app.closed, true);
+   * ```
+   */
+  get closed(): boolean {
+    return this.#core.closing !== undefined;
+  }
+
+  /**
    * How many builds ran, how long the last took, and what it built.
    *
    * @example

@@ -173,6 +173,8 @@ export interface RunningApp {
   readonly fetch: FetchHandler;
   /** Whether a build has succeeded and the app is not closed. */
   readonly built: boolean;
+  /** Whether `close()` was called. */
+  readonly closed: boolean;
   /** What the app tells about its builds. */
   readonly stats: BuildStats;
   /** Resolves once the app is built. */
