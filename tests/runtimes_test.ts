@@ -180,9 +180,15 @@ const todoWorker :Workerd.Worker = (
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get("content-type"), "application/problem+json");
     await missing.body?.cancel();
-    const bad = await fetch(`${url}/todos`, { method: "POST", body: "{" });
+    const bad = await fetch(`${url}/todos`, { ...post(""), body: "{" });
     assert.equal(bad.status, 400);
-    assert.match((await bad.json()).detail, /not JSON/);
+    assert.match((await bad.json()).detail, /not valid JSON/);
+    // zod turns the schemas into the OpenAPI document on workerd too.
+    const document = await (await fetch(`${url}/openapi.json`)).json();
+    assert.equal(
+      document.paths["/todos"].post.requestBody.content["application/json"].schema.required[0],
+      "title",
+    );
   } finally {
     await server.stop();
   }

@@ -46,43 +46,54 @@ function json(method: string, body: unknown): RequestInit {
   };
 }
 
-test(`The todo server on ${runtime} creates, lists, reads, updates and deletes todos over HTTP`, {
-  timeout: 60_000,
-}, async () => {
-  await using dir = await temporaryDir();
-  const server = await startTodoServer(dir.path);
-  try {
-    const url = server.match[1] as string;
-    assert.deepEqual(await (await fetch(`${url}/todos`)).json(), []);
+test(
+  `The todo server on ${runtime} creates, lists, reads, updates and deletes todos over HTTP, and serves its OpenAPI document and docs`,
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    await using dir = await temporaryDir();
+    const server = await startTodoServer(dir.path);
+    try {
+      const url = server.match[1] as string;
+      assert.deepEqual(await (await fetch(`${url}/todos`)).json(), []);
 
-    const created = await fetch(`${url}/todos`, json("POST", { title: "Buy milk" }));
-    assert.equal(created.status, 201);
-    assert.equal(created.headers.get("location"), "/todos/1");
-    assert.deepEqual(await created.json(), { id: 1, title: "Buy milk", done: false });
-    const second = await fetch(`${url}/todos`, json("POST", { title: "Walk", done: true }));
-    assert.deepEqual(await second.json(), { id: 2, title: "Walk", done: true });
+      const created = await fetch(`${url}/todos`, json("POST", { title: "Buy milk" }));
+      assert.equal(created.status, 201);
+      assert.equal(created.headers.get("location"), "/todos/1");
+      assert.deepEqual(await created.json(), { id: 1, title: "Buy milk", done: false });
+      const second = await fetch(`${url}/todos`, json("POST", { title: "Walk", done: true }));
+      assert.deepEqual(await second.json(), { id: 2, title: "Walk", done: true });
 
-    const read = await fetch(new URL("/todos/1", url));
-    assert.equal(read.status, 200);
-    assert.deepEqual(await read.json(), { id: 1, title: "Buy milk", done: false });
+      const read = await fetch(new URL("/todos/1", url));
+      assert.equal(read.status, 200);
+      assert.deepEqual(await read.json(), { id: 1, title: "Buy milk", done: false });
 
-    const done = await fetch(`${url}/todos/1`, json("PATCH", { done: true }));
-    assert.deepEqual(await done.json(), { id: 1, title: "Buy milk", done: true });
-    const renamed = await fetch(`${url}/todos/1`, json("PATCH", { title: "Buy oat milk" }));
-    assert.deepEqual(await renamed.json(), { id: 1, title: "Buy oat milk", done: true });
+      const done = await fetch(`${url}/todos/1`, json("PATCH", { done: true }));
+      assert.deepEqual(await done.json(), { id: 1, title: "Buy milk", done: true });
+      const renamed = await fetch(`${url}/todos/1`, json("PATCH", { title: "Buy oat milk" }));
+      assert.deepEqual(await renamed.json(), { id: 1, title: "Buy oat milk", done: true });
 
-    const deleted = await fetch(`${url}/todos/2`, { method: "DELETE" });
-    assert.equal(deleted.status, 204);
-    assert.equal(await deleted.text(), "");
-    assert.equal((await fetch(`${url}/todos/2`, { method: "DELETE" })).status, 404);
-    assert.deepEqual(await (await fetch(`${url}/todos`)).json(), [
-      { id: 1, title: "Buy oat milk", done: true },
-    ]);
-    assert.ok(existsSync(join(dir.path, "todo.db")), "the database is in DATA_DIR");
-  } finally {
-    assert.equal(await server.stop("SIGTERM"), 0, server.output());
-  }
-});
+      const deleted = await fetch(`${url}/todos/2`, { method: "DELETE" });
+      assert.equal(deleted.status, 204);
+      assert.equal(await deleted.text(), "");
+      assert.equal((await fetch(`${url}/todos/2`, { method: "DELETE" })).status, 404);
+      assert.deepEqual(await (await fetch(`${url}/todos`)).json(), [
+        { id: 1, title: "Buy oat milk", done: true },
+      ]);
+      assert.ok(existsSync(join(dir.path, "todo.db")), "the database is in DATA_DIR");
+
+      const document = await fetch(`${url}/openapi.json`);
+      assert.equal(document.status, 200);
+      assert.equal((await document.json()).openapi, "3.1.0");
+      const docs = await fetch(`${url}/docs`);
+      assert.equal(docs.headers.get("content-type"), "text/html; charset=utf-8");
+      assert.match(await docs.text(), /\.\/openapi\.json/);
+    } finally {
+      assert.equal(await server.stop("SIGTERM"), 0, server.output());
+    }
+  },
+);
 
 test(
   `The todo server on ${runtime} keeps its todos in SQLite across a restart, and exits 0 on SIGINT`,
@@ -118,7 +129,7 @@ test(
   },
 );
 
-test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, and too large a body with 413, and writes nothing`, async () => {
+test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, a body not sent as JSON with 415, and too large a body with 413, and writes nothing`, async () => {
   await using dir = await temporaryDir();
   const app = createTodoApp({ database: join(dir.path, "todo.db") });
   const server = serve(app.fetch);
@@ -126,8 +137,8 @@ test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, and
     const url = server.url;
     await (await fetch(`${url}/todos`, json("POST", { title: "Keep me" }))).body?.cancel();
     const bad: [string, string, RequestInit, RegExp][] = [
-      ["POST", "/todos", json("POST", "{"), /not JSON/],
-      ["POST", "/todos", json("POST", ""), /not JSON/],
+      ["POST", "/todos", json("POST", "{"), /not valid JSON/],
+      ["POST", "/todos", json("POST", ""), /not valid JSON/],
       ["POST", "/todos", json("POST", "[]"), /must be a JSON object/],
       ["POST", "/todos", json("POST", "null"), /must be a JSON object/],
       ["POST", "/todos", json("POST", {}), /"title" is required/],
@@ -147,7 +158,7 @@ test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, and
         /"done" must be true or false/,
       ],
       ["POST", "/todos", json("POST", { title: "ok", owner: "me" }), /unknown field "owner"/],
-      ["PATCH", "/todos/1", json("PATCH", "{"), /not JSON/],
+      ["PATCH", "/todos/1", json("PATCH", "{"), /not valid JSON/],
       ["PATCH", "/todos/1", json("PATCH", {}), /send "title" or "done"/],
       ["PATCH", "/todos/1", json("PATCH", { done: 1 }), /"done" must be true or false/],
       ["PATCH", "/todos/1", json("PATCH", { title: "new", id: 9 }), /unknown field "id"/],
@@ -181,9 +192,32 @@ test(`The todo app on ${runtime} answers bad JSON and wrong fields with 400, and
       assert.equal(response.status, 413, typeof body);
       assert.equal((await response.json()).title, "Content Too Large");
     }
-    // Every wrong field is named at once.
+    // A body is parsed by its Content-Type: none, or one latch cannot parse, is refused unread.
+    for (const [method, path] of [["POST", "/todos"], ["PATCH", "/todos/1"]] as const) {
+      for (const headers of [{}, { "content-type": "text/plain" }]) {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers,
+          body: new TextEncoder().encode('{"title": "Sent as text"}'),
+        });
+        const what = `${method} ${JSON.stringify(headers)}`;
+        assert.equal(response.status, 415, what);
+        assert.equal(response.headers.get("content-type"), "application/problem+json", what);
+        assert.match((await response.json()).detail, /application\/json/, what);
+      }
+    }
+    // Every wrong field is named at once, in the detail and in errors.
     const both = await fetch(`${url}/todos`, json("POST", { title: "", done: "no" }));
-    assert.match((await both.json()).detail, /"title" must be .*; "done" must be true or false/);
+    const problem = await both.json();
+    assert.match(problem.detail, /"title" must be .*; "done" must be true or false/);
+    assert.deepEqual(problem.errors, [
+      {
+        in: "body",
+        path: ["title"],
+        message: `"title" must be a non-empty string of at most ${MAX_TITLE_LENGTH} characters`,
+      },
+      { in: "body", path: ["done"], message: `"done" must be true or false` },
+    ]);
 
     assert.deepEqual(await (await fetch(`${url}/todos`)).json(), [
       { id: 1, title: "Keep me", done: false },

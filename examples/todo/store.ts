@@ -16,8 +16,8 @@ export interface Todo {
 
 /** What a change may set; a missing field is left as it is. */
 export interface TodoChanges {
-  title?: string;
-  done?: boolean;
+  title?: string | undefined;
+  done?: boolean | undefined;
 }
 
 /** The storage the app opens once per build and closes with `app.close()`. */
