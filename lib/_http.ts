@@ -44,6 +44,17 @@ export function _stripSegments(path: string, count: number): string {
 }
 
 /**
+ * Whether `response` completes a WebSocket upgrade: its `status` is `101`
+ * (Deno's `Deno.upgradeWebSocket` response, workerd's `webSocket` response,
+ * and what a WebSocket route answers on Bun once the server has upgraded).
+ * Such a response is passed on untouched: a copy, `new Response(body,
+ * response)`, refuses a 101, and would lose the upgrade besides.
+ */
+export function _isUpgrade(response: Response): boolean {
+  return response.status === 101;
+}
+
+/**
  * The same response without a body, for `HEAD`, with the `Content-Length`
  * the `GET` would have sent (RFC 9110 §9.3.2, §8.6): a server cannot tell it
  * once the body is gone, so it would send `0`. A response that states its
@@ -114,4 +125,17 @@ export class _DerivedRequest extends Request {
   override get signal(): AbortSignal {
     return this.#original.signal;
   }
+}
+
+/** `chunks` as one array of `size` bytes; a body that arrived in one chunk is not copied. */
+export function _concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  // Fast path: a string or buffer body arrives as one chunk.
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }

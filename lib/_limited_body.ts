@@ -8,6 +8,7 @@
  */
 
 import { HttpError } from "./http_error.ts";
+import { _concatBytes } from "./_http.ts";
 
 /** The `413` for a body over `maxBytes`. */
 export function _tooLarge(maxBytes: number): HttpError {
@@ -80,13 +81,5 @@ async function _countedRead(
     }
     chunks.push(value);
   }
-  // Fast path: a body that arrived in one chunk needs no copy.
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return _concatBytes(chunks, size);
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { _concatBytes } from "../_http.ts";
+
 /** What {@linkcode _readUpTo} found: the whole body, or a stream that replays what was read and then the rest. */
 export type _BodyRead =
   | { readonly complete: true; readonly bytes: Uint8Array }
@@ -32,7 +34,7 @@ export async function _readUpTo(
       // The replay reads again and meets the same error, where the consumer will see it.
       return { complete: false, body: _replay(chunks, reader) };
     }
-    if (read.done) return { complete: true, bytes: _concat(chunks, size) };
+    if (read.done) return { complete: true, bytes: _concatBytes(chunks, size) };
     const chunk = read.value;
     chunks.push(chunk);
     if (!(chunk instanceof Uint8Array)) return { complete: false, body: _replay(chunks, reader) };
@@ -59,16 +61,4 @@ function _replay(
     },
     cancel: (reason) => reader.cancel(reason),
   }, { highWaterMark: 0 });
-}
-
-function _concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  // Fast path: a string or buffer body arrives as one chunk.
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
