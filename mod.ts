@@ -66,3 +66,9 @@ export type { ErrorClass, ErrorHandler } from "./lib/error_handler.ts";
 export { HttpError, type HttpErrorInit } from "./lib/http_error.ts";
 export { type ProblemInit, problemResponse } from "./lib/problem.ts";
 export type { RouteParamNames, RouteParams } from "./lib/route_params.ts";
+export type {
+  BunServerWebSocket,
+  BunWebSocketHandlers,
+  WebSocketConnection,
+  WebSocketHandlers,
+} from "./lib/websocket.ts";

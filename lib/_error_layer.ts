@@ -16,7 +16,7 @@ import type { _ErrorKey } from "./_registry.ts";
 import { HttpError, type HttpErrorInit } from "./http_error.ts";
 import { problemResponse } from "./problem.ts";
 import { _describe, _safeString } from "./_describe.ts";
-import { _pathOf, _withoutBody } from "./_http.ts";
+import { _isUpgrade, _pathOf, _withoutBody } from "./_http.ts";
 import { _isThenable } from "./_thenable.ts";
 
 /**
@@ -271,6 +271,8 @@ function _isEmpty(headers: Headers): boolean {
  * immutable) is never written to.
  */
 function _withHeaders(response: Response, headers: Headers): Response {
+  // An upgrade cannot be copied (an error handler that upgrades keeps its answer).
+  if (_isUpgrade(response)) return response;
   const missing = [...headers].filter(([name]) => !response.headers.has(name));
   if (missing.length === 0) return response;
   const copy = new Response(response.body, response);

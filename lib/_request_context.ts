@@ -21,6 +21,8 @@ export class _RequestContext implements Context {
   /** The request `path` was taken from. */
   #request: Request;
   #state: Record<string, unknown> | undefined;
+  /** The request this context was made for, kept by `follow` only once a rewrite replaces it. */
+  declare entered?: Request;
 
   constructor(
     app: RunningApp,
@@ -58,8 +60,14 @@ export class _RequestContext implements Context {
   follow(request: Request): void {
     // Fast path: the request that entered is the one routed, as it nearly always is.
     if (request === this.#request) return;
+    this.entered ??= this.#request;
     this.#request = request;
     this.path = _stripSegments(_pathOf(request.url), this.depth);
+  }
+
+  /** The request the server received, which a WebSocket upgrade needs, whatever was routed since. */
+  received(): Request {
+    return this.entered ?? this.#request;
   }
 
   /** The context for `request` entering an app mounted under a prefix `segments` long: same state. */
@@ -85,5 +93,10 @@ class _MountedContext extends _RequestContext {
 
   override get depth(): number {
     return this.#depth;
+  }
+
+  /** The outer app's: this context was made for the request it routed. */
+  override received(): Request {
+    return this.#outer.received();
   }
 }

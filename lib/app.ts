@@ -10,17 +10,36 @@
 import type { Cleanup, Middleware } from "./build.ts";
 import type { AppOptions } from "./app_options.ts";
 import type { BuildStats } from "./build_stats.ts";
-import type { AppTypes, EnvOf, ExecutionContext, FetchHandler, Handler } from "./context.ts";
+import type {
+  AppTypes,
+  Context,
+  EnvOf,
+  ExecutionContext,
+  FetchHandler,
+  Handler,
+} from "./context.ts";
 import type { ErrorClass, ErrorHandler } from "./error_handler.ts";
 import type { HttpError } from "./http_error.ts";
 import type { RouteParams } from "./route_params.ts";
 import type { RouteOptions, ValidatedHandler } from "./route_options.ts";
+import type { BunWebSocketHandlers, WebSocketHandlers } from "./websocket.ts";
 import { _AppCore } from "./_app_core.ts";
 import { _RequestContext } from "./_request_context.ts";
 import { _pathOf } from "./_http.ts";
 import { _methodNames } from "./_registry.ts";
 import { _checkRouteOptions } from "./_route_options_check.ts";
 import { _validatingHandler } from "./_route_validation.ts";
+import { _webSocketRoute } from "./ws/_route.ts";
+import { websocket } from "./ws/_bun.ts";
+
+/** What API documentation shows for an `app.ws()` route. */
+const _WEB_SOCKET_ROUTE: RouteOptions = {
+  description: "A WebSocket (RFC 6455): connect with a WebSocket client",
+  responses: {
+    101: { description: "Switching Protocols: the connection is a WebSocket from now on" },
+    426: { description: "Upgrade Required: the request was not a WebSocket handshake" },
+  },
+};
 
 // The types that moved to the files at the bottom of the graph stay importable from here.
 export type { AppOptions, Logger } from "./app_options.ts";
@@ -105,6 +124,28 @@ export class App<T extends AppTypes = AppTypes> {
     env?: unknown,
     executionContext?: ExecutionContext,
   ) => Response | Promise<Response>;
+
+  /**
+   * The `websocket` option `Bun.serve` needs for this app's WebSocket
+   * routes: `Bun.serve({ fetch: app.fetch, websocket: app.websocket })`.
+   * Without it, Bun cannot upgrade, and a WebSocket route answers `500` with
+   * a message that says so. Deno and workerd need nothing besides `fetch`.
+   * The same object serves every app (each socket knows its route); spread
+   * it to set Bun's socket options: `{ ...app.websocket, idleTimeout: 60 }`.
+   *
+   * @example
+   * ```ts
+   * import { App } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App().ws("/echo", { message: (ws, data) => void ws.send(data) });
+   * const { fetch, websocket } = app;
+   * assert.equal(typeof fetch, "function");
+   * assert.equal(typeof websocket.message, "function");
+   * // Bun.serve({ fetch, websocket });
+   * ```
+   */
+  readonly websocket: BunWebSocketHandlers = websocket;
 
   /** The lifecycle: registrations, the build, close. Kept apart so this class is the API. */
   readonly #core: _AppCore;
@@ -649,6 +690,66 @@ export class App<T extends AppTypes = AppTypes> {
   ): this;
   all(path: string, optionsOrHandler: unknown, handler?: unknown): this {
     return this.#route(["*"], path, optionsOrHandler, handler);
+  }
+
+  /**
+   * Adds a WebSocket route (RFC 6455) at `path`: a `GET` route that upgrades,
+   * so your middleware run before the upgrade (one that answers, such as an
+   * auth check's `401`, stops it; what they put on `ctx.state` reaches the
+   * handlers), and a request that is not an upgrade gets `426` with
+   * `Upgrade: websocket`. Each handler gets the connection (`ws.send()`,
+   * `ws.close()`, `ws.readyState`) and the request's `ctx`, with `params`
+   * typed from `path`. A handler that throws closes the connection with
+   * `1011`, and is reported once: to `error`, else to the app's `logger`.
+   *
+   * Serve it with `Deno.serve(app.fetch)`, `export default app` on workerd,
+   * or `Bun.serve({ fetch: app.fetch, websocket: app.websocket })` on Bun.
+   * On Node.js, a WebSocket route answers `501`.
+   *
+   * @param path A pattern such as `/chat/:room`.
+   * @param handlers `open`, `message`, `close` and `error`, each optional; checked now.
+   * @returns This app, for chaining.
+   * @throws {TypeError} When `handlers` is not an object of functions named `open`, `message`, `close`, `error`.
+   *
+   * @example A chat room, with the user from an auth middleware
+   * ```ts
+   * import { App, HttpError, type WebSocketConnection } from "@latch/latch";
+   * import assert from "node:assert/strict";
+   *
+   * const app = new App<{ state: { user: string } }>();
+   * app.use((next) => (request, ctx) => {
+   *   const user = request.headers.get("x-user");
+   *   if (user === null) throw new HttpError(401, "Send x-user");
+   *   ctx.state.user = user;
+   *   return next(request, ctx);
+   * });
+   * const rooms = new Map<string, Set<WebSocketConnection>>();
+   * app.ws("/chat/:room", {
+   *   open(ws, ctx) {
+   *     const room = rooms.get(ctx.params.room) ?? new Set();
+   *     rooms.set(ctx.params.room, room.add(ws));
+   *   },
+   *   message(_ws, data, ctx) {
+   *     for (const peer of rooms.get(ctx.params.room) ?? []) peer.send(`${ctx.state.user}: ${data}`);
+   *   },
+   *   close(ws, _code, _reason, ctx) {
+   *     rooms.get(ctx.params.room)?.delete(ws);
+   *   },
+   * });
+   *
+   * assert.equal((await app.request("/chat/lobby")).status, 401);
+   * const plain = await app.request("/chat/lobby", { headers: { "x-user": "ada" } });
+   * assert.equal(plain.status, 426);
+   * assert.equal(plain.headers.get("upgrade"), "websocket");
+   * ```
+   */
+  ws<Path extends string>(path: Path, handlers: WebSocketHandlers<RouteParams<Path>, T>): this {
+    this.#core.assertOpen(`add the WebSocket route ${JSON.stringify(path)}`);
+    const upgrade = _webSocketRoute(handlers, this.#core.logger, JSON.stringify(path));
+    // Routing may follow a rewritten request; the runtime upgrades the one the server received.
+    const route = (request: Request, ctx: Context) =>
+      upgrade(request, (ctx as _RequestContext).received(), ctx);
+    return this.#route(["GET"], path, _WEB_SOCKET_ROUTE, route);
   }
 
   /**

@@ -7,17 +7,21 @@
  * @module
  */
 
+import { _isUpgrade } from "../_http.ts";
 import { _isThenable } from "../_thenable.ts";
 
 /**
  * `response` with `apply` run on its headers. When they are immutable (a
  * `Response.redirect()`, a `fetch()` response on Deno), `apply` runs on a copy
- * that shares the body, and the copy is returned.
+ * that shares the body, and the copy is returned. A WebSocket upgrade (a 101)
+ * is returned as it is.
  *
  * The first mutation `apply` makes is what throws on immutable headers, so
  * nothing is half-applied when it falls back to the copy.
  */
 export function _setHeaders(response: Response, apply: (headers: Headers) => void): Response {
+  // A WebSocket upgrade is left alone: headers on it reach no one on Bun, and it cannot be copied.
+  if (_isUpgrade(response)) return response;
   try {
     apply(response.headers);
     return response;

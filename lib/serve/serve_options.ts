@@ -39,8 +39,8 @@ export interface ServableApp {
   /** Its build counts, which tell a build in flight from a failed one (for the health answer). */
   readonly stats: { readonly builds: number; readonly failures: number };
   /**
-   * Bun's `websocket` handlers, passed to `Bun.serve` when present. The hook
-   * for an app with WebSocket routes; `App` does not have them yet.
+   * Bun's `websocket` handlers (`app.websocket`), passed to `Bun.serve` when
+   * present, so the app's WebSocket routes (`app.ws()`) upgrade on Bun too.
    */
   readonly websocket?: unknown;
 }
