@@ -33,7 +33,7 @@ export interface ColdSample {
 export interface HttpSample {
   /** The runtime serving. */
   readonly runtime: Runtime;
-  /** `bare`, `latch` or `hono`. */
+  /** A server of `HTTP_SERVERS` (`_http_servers.ts`): `reads`, `bare`, `latch`, `hono`… */
   readonly framework: string;
   /**
    * Requests per second: wrk's count over the run's duration, or autocannon's
@@ -63,6 +63,10 @@ export interface LoadGenerator {
   readonly connections: number;
   /** Client threads (wrk's `-t`; autocannon runs on Node's one event loop). */
   readonly threads: number;
+  /** The CPU the server was pinned to (`taskset -c`); absent when not pinned. */
+  readonly serverCpu?: string;
+  /** The CPU the load generator was pinned to; absent when not pinned. */
+  readonly loadCpu?: string;
 }
 
 /** The machine and the versions a run used. */
@@ -91,8 +95,10 @@ export interface Machine {
 export interface BenchData {
   /** Whether this was a smoke run (its numbers mean nothing). */
   readonly smoke: boolean;
-  /** How many rounds the micro-benchmarks and HTTP runs had. */
+  /** How many rounds the micro-benchmarks had (and the HTTP runs, when `httpRounds` is absent). */
   readonly rounds: number;
+  /** How many rounds the HTTP runs had; absent in results from before they had their own. */
+  readonly httpRounds?: number;
   /** Where and with what it ran. */
   readonly machine: Machine;
   /**

@@ -5,7 +5,8 @@
  * the request through or set one response header after the inner handler
  * answered, then a route answering `new Response("ok")` (static) or the `id`
  * param (`/users/:id`). Dev dependencies only: `lib/` and `mod.ts` never import
- * them. Elysia runs on Bun only and lives in `_elysia_peer.ts`.
+ * them. Elysia runs on Bun only: its cases are built in `_elysia_peer.ts`, which
+ * only Bun imports, and named here in {@linkcode BUN_ONLY_PEERS}.
  *
  * @module
  */
@@ -33,10 +34,16 @@ export interface AppShape {
 /** A request handler as every framework here exposes it once built. */
 export type FetchFunction = (request: Request) => Response | Promise<Response>;
 
-/** A peer framework: its name and how to build an app of a given shape. */
-export interface Peer {
+/** What the runner must know of a peer without loading it: its name, and which kinds it has cases for. */
+export interface PeerInfo {
   /** The framework's name, as the results show it. */
   readonly name: string;
+  /** The middleware kinds it has cases for; both when absent. */
+  readonly kinds?: readonly MiddlewareKind[];
+}
+
+/** A peer framework: its name and how to build an app of a given shape. */
+export interface Peer extends PeerInfo {
   /**
    * Builds the app and returns its request handler, ready to be timed.
    *
@@ -117,3 +124,18 @@ export const itty: Peer = {
 
 /** The peers that run on Deno and on Bun alike. */
 export const PEERS: readonly Peer[] = [hono, h3, itty];
+
+/**
+ * The peers that run on Bun only, built in `_elysia_peer.ts`: Elysia with
+ * global `onBeforeHandle`/`onAfterHandle` hooks, and Elysia with `onRequest`
+ * hooks (which run before routing, as middleware do, and cannot post-process).
+ */
+export const BUN_ONLY_PEERS = [
+  { name: "elysia" },
+  { name: "elysia (onRequest)", kinds: ["pass-through"] },
+] as const satisfies readonly PeerInfo[];
+
+/** Whether `peer` has cases for middleware of `kind`. */
+export function hasKind(peer: PeerInfo, kind: MiddlewareKind): boolean {
+  return peer.kinds === undefined || peer.kinds.includes(kind);
+}

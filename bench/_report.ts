@@ -9,7 +9,17 @@
 
 import { type BenchData, caseKey, type Runtime } from "./_bench_data.ts";
 import { range, ratio, RUNTIME_NAMES, RUNTIMES, table, tickTime, time } from "./_format.ts";
-import { coldSection, describeLoad, httpRatios, httpSection, loadOf } from "./_report_sections.ts";
+import {
+  coldSection,
+  describeLoad,
+  httpNsOver,
+  httpRatios,
+  httpSection,
+  loadOf,
+} from "./_report_sections.ts";
+import { freshSection } from "./_report_fresh.ts";
+import { overHandWritten, validationSection } from "./_report_validation.ts";
+import { HTTP_FLOOR } from "./_http_servers.ts";
 import { linearFit, median } from "./_stats.ts";
 import {
   BUILD_BIG_GROUP,
@@ -34,6 +44,7 @@ const FRAMEWORKS = [
   "hono",
   "h3",
   "elysia",
+  "elysia (onRequest)",
   "itty",
 ];
 const COLORS: Record<string, string> = {
@@ -44,6 +55,7 @@ const COLORS: Record<string, string> = {
   "hono": "#E69F00",
   "h3": "#56B4E9",
   "elysia": "#009E73",
+  "elysia (onRequest)": "#7FCFB9",
   "itty": "#0072B2",
 };
 
@@ -166,14 +178,18 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
       verdict(latch10 <= 1.5),
     ]);
     if (runtime === "bun") {
-      const vsElysia = median(
-        ratios(runtime, staticPass, nameOf("latch", 10), nameOf("elysia", 10)),
-      );
-      targets.push([
-        `Bun: latch no slower than Elysia, 10 hooks`,
-        `latch = ${ratio(vsElysia)} Elysia`,
-        verdict(vsElysia <= 1),
-      ]);
+      for (
+        const [peer, hooks] of [["elysia", "onBeforeHandle"], ["elysia (onRequest)", "onRequest"]]
+      ) {
+        const vsElysia = median(
+          ratios(runtime, staticPass, nameOf("latch", 10), nameOf(peer as string, 10)),
+        );
+        targets.push([
+          `Bun: latch no slower than Elysia, 10 ${hooks} hooks`,
+          `latch = ${ratio(vsElysia)} Elysia's time`,
+          verdict(vsElysia <= 1),
+        ]);
+      }
     }
     for (const [peer, factor] of [["hono", 5], ["h3", 2.5]] as const) {
       const speedup = median(ratios(runtime, staticPass, nameOf(peer, 10), nameOf("latch", 10)));
@@ -224,18 +240,31 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
       `slowest variant ${time(Math.max(...big))}`,
       verdict(Math.max(...big) < 20e6),
     ]);
-    const httpRatio = httpRatios(data, runtime, "latch", "bare", "requestsPerSecond");
-    const httpHono = httpRatios(data, runtime, "latch", "hono", "requestsPerSecond");
-    targets.push([
-      `${rt}: HTTP, 10 middleware ≥ 0.9× bare server's req/s`,
-      ratio(median(httpRatio)),
-      verdict(median(httpRatio) >= 0.9),
-    ]);
-    targets.push([
-      `${rt}: HTTP, ahead of Hono`,
-      `${ratio(median(httpHono))} Hono's req/s`,
-      verdict(median(httpHono) > 1),
-    ]);
+    const validated = overHandWritten(data, runtime);
+    if (validated.length > 0) {
+      targets.push([
+        `${rt}: validated POST, latch ≤ 1.10× the hand-written json() + validate`,
+        `${ratio(median(validated))}${range(validated, (x) => x.toFixed(2))}`,
+        verdict(median(validated) <= 1.1),
+      ]);
+    }
+    const http = (base: string) => httpRatios(data, runtime, "latch", base, "requestsPerSecond");
+    const httpTargets: [string, number][] = [[HTTP_FLOOR, 0.97], ["hono", 1.5]];
+    if (runtime === "bun") httpTargets.splice(1, 0, ["elysia", 1]);
+    for (const [base, wanted] of httpTargets) {
+      const r = http(base);
+      if (r.length === 0) continue;
+      const over = base === HTTP_FLOOR
+        ? `, ${Math.round(median(httpNsOver(data, runtime, "latch", base)))} ns per request over it`
+        : "";
+      targets.push([
+        `${rt}: HTTP, 10 middleware, latch ≥ ${wanted.toFixed(2)}× ${
+          base === HTTP_FLOOR ? `the ${base} floor` : base
+        }'s req/s`,
+        `${ratio(median(r))}${range(r, (x) => x.toFixed(3))}${over}`,
+        verdict(median(r) >= wanted),
+      ]);
+    }
   }
   out.push(
     "## Targets",
@@ -250,7 +279,7 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
   out.push(
     "## Per request, once built",
     "",
-    "`app.fetch(request)` on a built app, one reused `Request`, the `Response` not read. `bare` is `(request) => new Response(\"ok\")`; the hand-written chain is N closures composed once around it (no router, no context): the limit for latch's design. Pass-through middleware call `next` and return its answer; post-process ones set one header (`x-mw-<i>`) on the response after `next`. `latch` post-processors stay sync when `next` answered synchronously; `latch (async mw)` are written `async`/`await`. Hono uses `app.use((c, next) => next())` (post: `await next(); c.res.headers.set(…)`), h3 `app.use((event, next) => next())`, itty-router `before`/`finally` handlers, Elysia (Bun only) global `onBeforeHandle`/`onAfterHandle` hooks after `app.compile()`. The param route answers with its `id` param, read the framework's way.",
+    "`app.fetch(request)` on a built app, one reused `Request`, the `Response` not read. `bare` is `(request) => new Response(\"ok\")`; the hand-written chain is N closures composed once around it (no router, no context): the limit for latch's design. Pass-through middleware call `next` and return its answer; post-process ones set one header (`x-mw-<i>`) on the response after `next`. `latch` post-processors stay sync when `next` answered synchronously; `latch (async mw)` are written `async`/`await`. Hono uses `app.use((c, next) => next())` (post: `await next(); c.res.headers.set(…)`), h3 `app.use((event, next) => next())`, itty-router `before`/`finally` handlers, Elysia (Bun only) global `onBeforeHandle`/`onAfterHandle` hooks after `app.compile()`, and `elysia (onRequest)` the same with `onRequest` hooks instead, which run before routing as middleware do (pass-through only). The param route answers with its `id` param, read the framework's way.",
     "",
   );
   for (const route of ["static", "param"] as const) {
@@ -560,6 +589,8 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
     "",
   );
 
+  out.push(...freshSection(data));
+  out.push(...validationSection(data));
   out.push(...httpSection(data));
   return {
     markdown: out.filter((line, index, all) => !(line === "" && all[index - 1] === "")).join("\n"),

@@ -5,9 +5,10 @@
  * @module
  */
 
-import type { BenchData, ColdSample, LoadGenerator, Runtime } from "./_bench_data.ts";
+import type { BenchData, ColdSample, HttpSample, LoadGenerator, Runtime } from "./_bench_data.ts";
 import { range, ratio, RUNTIME_NAMES, RUNTIMES, table } from "./_format.ts";
 import { median } from "./_stats.ts";
+import { HTTP_FLOOR, HTTP_SERVERS } from "./_http_servers.ts";
 
 /** The per-round ratios of one HTTP metric of `framework` to `base`'s, same runtime and round. */
 export function httpRatios(
@@ -17,13 +18,44 @@ export function httpRatios(
   base: string,
   metric: "requestsPerSecond" | "p99Ms",
 ): number[] {
+  return httpPairs(data, runtime, framework, base, (a, b) => a[metric] / b[metric]);
+}
+
+/**
+ * Per round: the server time per request `framework` spends over `base`, in
+ * ns: 1/req/s minus the base's 1/req/s. With the server saturated on its one
+ * pinned core, 1/req/s is the CPU time the server spends on each request.
+ */
+export function httpNsOver(
+  data: BenchData,
+  runtime: Runtime,
+  framework: string,
+  base: string,
+): number[] {
+  return httpPairs(
+    data,
+    runtime,
+    framework,
+    base,
+    (a, b) => 1e9 / a.requestsPerSecond - 1e9 / b.requestsPerSecond,
+  );
+}
+
+/** Per round that has both: `compare` of `framework`'s sample and `base`'s, same runtime. */
+function httpPairs(
+  data: BenchData,
+  runtime: Runtime,
+  framework: string,
+  base: string,
+  compare: (a: HttpSample, b: HttpSample) => number,
+): number[] {
   const result: number[] = [];
-  for (let round = 0; round < data.rounds; round++) {
+  for (let round = 0; round < (data.httpRounds ?? data.rounds); round++) {
     const find = (name: string) =>
       data.http.find((s) => s.runtime === runtime && s.framework === name && s.round === round);
     const a = find(framework);
     const b = find(base);
-    if (a !== undefined && b !== undefined) result.push(a[metric] / b[metric]);
+    if (a !== undefined && b !== undefined) result.push(compare(a, b));
   }
   return result;
 }
@@ -43,57 +75,89 @@ export function loadOf(data: BenchData): LoadGenerator {
 
 /** The load generator in a phrase: "wrk 4.1.0 (C, 1 thread, 50 connections, …)". */
 export function describeLoad(load: LoadGenerator, nodeVersion: string): string {
+  const pinned = load.serverCpu === undefined || load.loadCpu === undefined
+    ? ""
+    : `, pinned to CPU ${load.loadCpu} and the server to CPU ${load.serverCpu} with \`taskset\``;
   return load.tool === "wrk"
     ? `wrk ${load.version} (C, ${load.threads} thread${
       load.threads === 1 ? "" : "s"
-    }, ${load.connections} keep-alive connections, no pipelining)`
-    : `autocannon ${load.version} (run by Node ${nodeVersion}, one event loop, ${load.connections} keep-alive connections, no pipelining)`;
+    }, ${load.connections} keep-alive connections, no pipelining${pinned})`
+    : `autocannon ${load.version} (run by Node ${nodeVersion}, one event loop, ${load.connections} keep-alive connections, no pipelining${pinned})`;
 }
 
-/** The HTTP section: req/s and p99 per server and runtime, and their ratios to bare. */
+/** The HTTP section: req/s, latency and cost per request of each server, against the floor. */
 export function httpSection(data: BenchData): string[] {
   const load = loadOf(data);
+  const rounds = data.httpRounds ?? data.rounds;
   // wrk's histogram is in microseconds; autocannon reports whole milliseconds.
-  const p99Digits = load.tool === "wrk" ? 2 : 0;
+  const digits = load.tool === "wrk" ? 2 : 0;
+  const ms = (values: readonly number[]) =>
+    `${median(values).toFixed(Math.max(1, digits))} ms${range(values, (x) => x.toFixed(digits))}`;
+  const whole = (x: number) => Math.round(x).toLocaleString("en-US");
   // Results from before `position` was recorded rotated the same order on both runtimes.
   const order = data.http.some((s) => s.position !== undefined)
-    ? "Within each round and runtime the three servers run one after another in a rotated order (one step further each round, Bun one step ahead of Deno, and the runtime that goes first alternates), so that over three rounds each server runs once first, once second and once last on each runtime."
-    : "The three servers ran one after another, their order rotated by one each round (the same order on both runtimes, Deno first).";
+    ? "Within each round and runtime the servers run one after another in a rotated order (one step further each round, Bun one step ahead of Deno), and the runtime that goes first alternates."
+    : "The servers ran one after another, their order rotated by one each round (the same order on both runtimes, Deno first).";
+  const floor = data.http.some((s) => s.framework === HTTP_FLOOR) ? HTTP_FLOOR : "bare";
+  const names = [
+    ...HTTP_SERVERS.map((server) => server.name as string),
+    ...new Set(data.http.map((s) => s.framework)),
+  ].filter((name, index, all) => all.indexOf(name) === index);
   const rows: string[][] = [];
   for (const runtime of RUNTIMES) {
-    for (const framework of ["bare", "latch", "hono"]) {
+    for (const framework of names) {
       const samples = data.http.filter((s) => s.runtime === runtime && s.framework === framework);
       if (samples.length === 0) continue;
       const rps = samples.map((s) => s.requestsPerSecond);
-      const p99 = samples.map((s) => s.p99Ms);
-      const rpsRatio = httpRatios(data, runtime, framework, "bare", "requestsPerSecond");
-      const p99Ratio = httpRatios(data, runtime, framework, "bare", "p99Ms");
+      const rpsRatio = httpRatios(data, runtime, framework, floor, "requestsPerSecond");
+      const over = httpNsOver(data, runtime, framework, floor);
       rows.push([
         RUNTIME_NAMES[runtime],
         framework,
-        `${Math.round(median(rps)).toLocaleString("en-US")}${
-          range(rps, (x) => Math.round(x).toLocaleString("en-US"))
-        }`,
-        `${ratio(median(rpsRatio))}${range(rpsRatio, (x) => x.toFixed(2))}`,
-        `${median(p99).toFixed(Math.max(1, p99Digits))} ms${
-          range(p99, (x) => x.toFixed(p99Digits))
-        }`,
-        `${ratio(median(p99Ratio))}`,
+        `${whole(median(rps))}${range(rps, whole)}`,
+        `${ratio(median(rpsRatio))}${range(rpsRatio, (x) => x.toFixed(3))}`,
+        framework === floor ? "" : `${whole(median(over))} ns${range(over, whole)}`,
+        ms(samples.map((s) => s.p50Ms)),
+        ms(samples.map((s) => s.p99Ms)),
       ]);
     }
   }
+  const against = (runtime: Runtime, base: string) => {
+    const r = httpRatios(data, runtime, "latch", base, "requestsPerSecond");
+    return r.length === 0 ? "—" : `${ratio(median(r))}${range(r, (x) => x.toFixed(3))}`;
+  };
+  const peers = ["bare", "hono", "h3", "elysia"].filter((name) => name !== floor);
+  const latchRows = RUNTIMES.map((runtime) => [
+    RUNTIME_NAMES[runtime],
+    against(runtime, floor),
+    ...peers.map((peer) => against(runtime, peer)),
+  ]);
+  const described = HTTP_SERVERS.map((server) =>
+    `\`${server.name}\`${
+      server.runtimes.length === 1 ? ` (${RUNTIME_NAMES[server.runtimes[0] as Runtime]} only)` : ""
+    } ${server.description}`
+  ).join("; ");
   return [
     "## Over HTTP",
     "",
-    `\`Deno.serve(app.fetch)\` and \`Bun.serve({ fetch: app.fetch })\` on 127.0.0.1 (port 0), each server a fresh process, loaded by ${
+    `Each server in a fresh process on 127.0.0.1 (port 0), \`Deno.serve(fetch)\` or \`Bun.serve({ fetch })\` unless said otherwise, loaded by ${
       describeLoad(load, data.machine.node)
-    } on \`GET /users/42\`: 1 s of warm-up, then the measured run. \`bare\` answers \`new Response("ok")\` with no routing; latch and Hono have 10 pass-through middleware and the param route. Client and server share the ${data.machine.nproc} cores, so absolute numbers are low; the ratios are within each round, medians over rounds. ${order}`,
+    } on \`GET /users/42\`: 1 s of warm-up, then the measured run; ${rounds} round${
+      rounds === 1 ? "" : "s"
+    }. The servers: ${described}. ${order} Ratios are taken within a round (the same runtime, minutes apart), medians over rounds with the range in brackets. *Over ${floor}* is the server's time per request above the floor's: 1/req/s minus the floor's 1/req/s in the same round; with the server saturating its core, that is the CPU time each request costs it on top of the floor.`,
     "",
     load.tool === "wrk"
-      ? "wrk, a C client on one thread, spends far less CPU per request than autocannon in Node, which on 2 cores was itself the bottleneck (every server, bare included, gave about the same req/s). wrk records latency in microseconds, so p99 is given to 0.01 ms. Where wrk is not installed (as on CI), `run.ts` falls back to autocannon, whose latencies are whole milliseconds."
-      : "autocannon runs in Node and, on a 2-core machine, is itself the bottleneck: every server, bare included, then gives about the same req/s, so ratios near 1× are not differences between servers. It reports latency in whole milliseconds, so p99 moves in steps of 1 ms. `run.ts` uses `wrk` instead when it is on PATH; wrk records latency in microseconds.",
+      ? "wrk, a C client on one thread, spends far less CPU per request than autocannon in Node, which on 2 cores was itself the bottleneck (every server, bare included, gave about the same req/s). wrk records latency in microseconds, so p50 and p99 are given to 0.01 ms. Where wrk is not installed (as on CI), `run.ts` falls back to autocannon, whose latencies are whole milliseconds."
+      : "autocannon runs in Node and, on a 2-core machine, is itself the bottleneck: every server, bare included, then gives about the same req/s, so ratios near 1× are not differences between servers. It reports latency in whole milliseconds. `run.ts` uses `wrk` instead when it is on PATH; wrk records latency in microseconds.",
     "",
-    table(["runtime", "server", "req/s", "×bare", "p99", "p99 ×bare"], rows),
+    table(
+      ["runtime", "server", "req/s", `×${floor}`, `over ${floor}`, "p50", "p99"],
+      rows,
+    ),
+    "",
+    "latch's requests per second over each other server's, within a round:",
+    "",
+    table(["runtime", `latch ÷ ${floor}`, ...peers.map((peer) => `latch ÷ ${peer}`)], latchRows),
     "",
   ];
 }

@@ -9,6 +9,14 @@
  * doing the same work. One more group times the same latch app built eagerly
  * (`ready()`) and lazily (by its first request).
  *
+ * Those groups reuse one `Request` per group. Two more groups, `… fresh
+ * Request`, make a new `Request` in every iteration, as a server does for
+ * every request: 10 pass-through middleware in front of `GET /` and of
+ * `GET /users/:id` (the ids cycle through 1,000 prebuilt URLs, so the routed
+ * path and its param are new strings every time). They add the "reads"
+ * floor: a handler that reads `request.url` and `request.method` and makes one
+ * `Map` lookup, the least any router must do.
+ *
  * Every case is called once and its answer checked (status, body, headers)
  * before anything is timed, so no framework is benchmarked answering a 404.
  * Apps are built in setup, so no case times a build.
@@ -20,9 +28,11 @@ import { App, type Middleware } from "../mod.ts";
 import {
   type AppShape,
   type FetchFunction,
+  hasKind,
   headerName,
   type MiddlewareKind,
   type Peer,
+  type PeerInfo,
   type RouteKind,
 } from "./_peers.ts";
 
@@ -58,15 +68,38 @@ export const DEPTHS: readonly number[] = [0, 1, 10, 50];
 /** The two latch cases of the lazy-vs-eager group, each run as a framework of its own. */
 export const LAZY_CASES = ["latch, built eagerly", "latch, built lazily"] as const;
 
+/** The name of the "reads" floor case (see {@linkcode readsHandler}). */
+export const READS = "reads";
+
 /** The middleware count of the lazy-vs-eager group and of the HTTP benchmark. */
 export const LAZY_DEPTH = 10;
 
 /** The group that compares an eagerly built app with a lazily built one. */
 export const LAZY_GROUP = `lazy vs eager, GET /users/:id, N=${LAZY_DEPTH} pass-through`;
 
-/** The URL each route kind is requested at. */
-export function urlOf(route: RouteKind): string {
-  return route === "static" ? "http://localhost/" : "http://localhost/users/42";
+/** The middleware count of the fresh-request groups. */
+export const FRESH_DEPTH = 10;
+
+/** How many distinct URLs a fresh-request case cycles through on the param route. */
+export const FRESH_POOL = 1000;
+
+/** The name of a fresh-request group: its route, 10 pass-through middleware, a new `Request` each time. */
+export function freshGroupOf(route: RouteKind): string {
+  return `${groupOf(route, "pass-through")}, fresh Request`;
+}
+
+/** The groups that make a new `Request` per iteration. */
+export const FRESH_GROUPS: readonly string[] = [freshGroupOf("static"), freshGroupOf("param")];
+
+/**
+ * The URL each route kind is requested at.
+ *
+ * @param route Which route.
+ * @param id The param route's `id`.
+ * @returns The URL.
+ */
+export function urlOf(route: RouteKind, id = 42): string {
+  return route === "static" ? "http://localhost/" : `http://localhost/users/${id}`;
 }
 
 /** The name of a group: route, then middleware kind. */
@@ -80,8 +113,26 @@ export function nameOf(framework: string, n: number): string {
 }
 
 /** The floor: no routing, no middleware, one `Response`. */
-function bareHandler(): (request: Request) => Response {
+export function bareHandler(): (request: Request) => Response {
   return (_request) => new Response("ok");
+}
+
+/**
+ * The floor of any router: reads `request.url` and `request.method`, makes
+ * one `Map` lookup (by method), and answers `new Response("ok")`; 405 for
+ * any method but GET.
+ *
+ * @returns The handler.
+ */
+export function readsHandler(): (request: Request) => Response {
+  const routes = new Map<string, (url: string) => Response>([
+    ["GET", (_url) => new Response("ok")],
+  ]);
+  return (request) => {
+    const url = request.url;
+    const route = routes.get(request.method);
+    return route === undefined ? new Response(null, { status: 405 }) : route(url);
+  };
 }
 
 /** `n` wrappers around the bare handler, composed once, innermost first. */
@@ -189,7 +240,13 @@ export const REQUEST_GROUPS: readonly string[] = [
   groupOf("param", "pass-through"),
   groupOf("param", "post-process"),
   LAZY_GROUP,
+  ...FRESH_GROUPS,
 ];
+
+/** The middleware kind of a group's cases. */
+function kindOf(group: string): MiddlewareKind {
+  return group.includes("post-process") ? "post-process" : "pass-through";
+}
 
 /**
  * Which cases one process runs. `run.ts` runs each framework of each group in
@@ -208,15 +265,18 @@ export interface ScenarioFilter {
  * The framework of each process `run.ts` starts for a group, on a runtime.
  *
  * @param group One of {@linkcode REQUEST_GROUPS}.
- * @param peers The names of the peers on that runtime.
+ * @param peers The peers on that runtime.
  * @returns The frameworks, one process each.
  */
-export function frameworksOf(group: string, peers: readonly string[]): string[] {
+export function frameworksOf(group: string, peers: readonly PeerInfo[]): string[] {
   // Each in its own process: measured after the other in one process, either case inherits the
   // other's JIT feedback and runs a few percent slower, whichever it is.
   if (group === LAZY_GROUP) return [...LAZY_CASES];
-  const latches = group.endsWith("post-process") ? [latch.name, latchAsync.name] : [latch.name];
-  return ["hand-written chain", ...latches, ...peers];
+  const kind = kindOf(group);
+  const names = peers.filter((peer) => hasKind(peer, kind)).map((peer) => peer.name);
+  if (FRESH_GROUPS.includes(group)) return [READS, "hand-written chain", latch.name, ...names];
+  const latches = kind === "post-process" ? [latch.name, latchAsync.name] : [latch.name];
+  return ["hand-written chain", ...latches, ...names];
 }
 
 /**
@@ -271,10 +331,9 @@ export async function setupScenarios(
             headers,
           });
         }
-        const frameworks = kind === "post-process" ? [latch, latchAsync, ...peers] : [
-          latch,
-          ...peers,
-        ];
+        const frameworks = kind === "post-process"
+          ? [latch, latchAsync, ...peers.filter((peer) => hasKind(peer, kind))]
+          : [latch, ...peers.filter((peer) => hasKind(peer, kind))];
         for (const peer of frameworks) {
           if (!wanted(group, peer.name)) continue;
           add(group, peer.name, n, request, await peer.make({ n, kind, route }), { body, headers });
@@ -285,6 +344,7 @@ export async function setupScenarios(
 
   // The same app twice: built by ready() before serving, or by its first request.
   await addLazyGroup(add, wanted);
+  await addFreshGroups(scenarios, peers, wanted);
 
   for (const scenario of scenarios) {
     await checkAnswer(`${scenario.group}: ${scenario.name}`, scenario.fn, scenario.expected);
@@ -302,6 +362,55 @@ type _AddCase = (
   expected: Expected,
   baseline?: boolean,
 ) => void;
+
+/**
+ * Adds the fresh-request cases: each iteration makes a new `Request`, as a
+ * server does for every request, rather than reusing one. Making it costs the
+ * same in every case of the group, bare included, so a difference to bare is
+ * what the framework adds to a request it has never seen (its URL and method
+ * read for the first time, a new path string to route, and the garbage of
+ * both). The param route cycles through {@linkcode FRESH_POOL} ids, the first
+ * call getting 42, so the answer checked is the one of every other group.
+ */
+async function addFreshGroups(
+  scenarios: Scenario[],
+  peers: readonly Peer[],
+  wanted: (group: string, framework: string) => boolean,
+): Promise<void> {
+  for (const route of ["static", "param"] as const) {
+    const group = freshGroupOf(route);
+    if (!wanted(group, "bare")) continue;
+    const urls = route === "static"
+      ? [urlOf(route)]
+      : Array.from({ length: FRESH_POOL }, (_, index) => urlOf(route, 42 + index));
+    const add = (framework: string, n: number, fetch: FetchFunction, body: string) => {
+      let next = 0;
+      scenarios.push({
+        name: nameOf(framework, n),
+        group,
+        baseline: framework === "bare",
+        framework,
+        n,
+        fn: () => {
+          const url = urls[next] as string;
+          next = next === urls.length - 1 ? 0 : next + 1;
+          return fetch(new Request(url));
+        },
+        expected: { body, headers: [] },
+      });
+    };
+    const shape: AppShape = { n: FRESH_DEPTH, kind: "pass-through", route };
+    const body = route === "static" ? "ok" : "42";
+    add("bare", 0, bareHandler(), "ok");
+    if (wanted(group, READS)) add(READS, 0, readsHandler(), "ok");
+    if (wanted(group, "hand-written chain")) {
+      add("hand-written chain", FRESH_DEPTH, handWrittenChain(FRESH_DEPTH, "pass-through"), "ok");
+    }
+    for (const peer of [latch, ...peers.filter((peer) => hasKind(peer, "pass-through"))]) {
+      if (wanted(group, peer.name)) add(peer.name, FRESH_DEPTH, await peer.make(shape), body);
+    }
+  }
+}
 
 /** Adds the lazy-vs-eager cases: the same app built by `ready()`, or by its first request. */
 async function addLazyGroup(

@@ -34,13 +34,7 @@ interface BunLike {
  * @returns The port.
  */
 export function serve(fetch: FetchFunction, lifetimeMs = 120_000): Served {
-  const process = (globalThis as {
-    process: { on(signal: string, listener: () => void): void; exit(code: number): void };
-  }).process;
-  process.on("SIGTERM", () => process.exit(0));
-  // Unreferenced where the runtime allows it would not keep a stuck server alive; a
-  // plain timer is what both runtimes accept, and exiting is what it is for.
-  setTimeout(() => process.exit(0), lifetimeMs);
+  exitWhenTold(lifetimeMs);
   const { Deno: deno, Bun: bun } = globalThis as { Deno?: DenoLike; Bun?: BunLike };
   if (bun !== undefined) return { port: bun.serve({ hostname: "127.0.0.1", port: 0, fetch }).port };
   if (deno !== undefined) {
@@ -48,4 +42,21 @@ export function serve(fetch: FetchFunction, lifetimeMs = 120_000): Served {
     return { port: server.addr.port };
   }
   throw new Error("Run this on Deno or Bun");
+}
+
+/**
+ * Makes the process exit on SIGTERM or after `lifetimeMs`, whichever comes
+ * first: what {@linkcode serve} does before listening, for a server that
+ * listens its own way (Elysia's `app.listen()`).
+ *
+ * @param lifetimeMs When to exit at the latest.
+ */
+export function exitWhenTold(lifetimeMs = 120_000): void {
+  const process = (globalThis as {
+    process: { on(signal: string, listener: () => void): void; exit(code: number): void };
+  }).process;
+  process.on("SIGTERM", () => process.exit(0));
+  // Unreferenced where the runtime allows it would not keep a stuck server alive; a
+  // plain timer is what both runtimes accept, and exiting is what it is for.
+  setTimeout(() => process.exit(0), lifetimeMs);
 }

@@ -5,12 +5,20 @@
  * body schema, through Hono with `zValidator("json", …)` from
  * `@hono/zod-validator`, and (Bun) through Elysia with `t.Object`, each next
  * to the same app without validation (the handler parses the JSON itself),
- * so that the difference is what validating costs in each. The schema's own
- * `validate` on the parsed object is the baseline that difference is held
- * against. Every case makes its Request inside the timing (a body is read
- * once) and is called once and checked before anything is timed. One more
- * latch case sends the body without `Content-Length`, as a streamed upload
- * does, which latch counts as it reads.
+ * so that the difference is what validating costs in each. The baseline of
+ * the requests is a hand-written handler that does only what validating a
+ * body takes: `await request.json()`, the schema's `~standard.validate`, and
+ * the answer (201 with the value, 422 with the issues); the schema's own
+ * `validate` on a parsed object is timed alone in a group of its own. Every
+ * case makes its Request inside the timing (a body is read once) and is
+ * called once and checked before anything is timed. One more latch case sends
+ * the body without `Content-Length`, as a streamed upload does, which latch
+ * counts as it reads.
+ *
+ * `run.ts` runs each framework of {@linkcode VALIDATION_FRAMEWORKS} in a
+ * process of its own (`LATCH_BENCH_FRAMEWORK`), next to the hand-written
+ * baseline, as it does the per-request benchmark, so that no framework's code
+ * changes the JIT feedback another is measured on.
  *
  * @module
  */
@@ -64,11 +72,50 @@ export function todoRequest(chunked = false): Request {
   });
 }
 
-/** A fetch function and its name in the results. */
+/** The frameworks with validating contenders, by runtime (Elysia runs on Bun only). */
+export const VALIDATION_FRAMEWORKS = {
+  deno: ["latch", "hono"],
+  bun: ["latch", "hono", "elysia"],
+} as const;
+
+/** A framework of {@linkcode VALIDATION_FRAMEWORKS}, or the hand-written baseline. */
+export type ValidationFramework = "hand-written" | (typeof VALIDATION_FRAMEWORKS)["bun"][number];
+
+/** The name of the requests' baseline case. */
+export const HAND_WRITTEN = "hand-written: await request.json(), then ~standard.validate";
+
+/** A fetch function, its framework and its name in the results. */
 export interface Contender {
+  /** Which framework answers (each runs in a process of its own). */
+  readonly framework: ValidationFramework;
+  /** Its name in the results, starting with the framework's. */
   readonly name: string;
+  /** Answers one request. */
   readonly fetch: (request: Request) => Response | Promise<Response>;
 }
+
+/**
+ * The baseline: what validating a JSON body takes when written by hand,
+ * without a framework: read it, validate it (awaiting only a schema that
+ * answers with a promise), answer 201 with the value or 422 with the issues.
+ */
+export function handWrittenContender(): Contender {
+  const validate = todoSchema["~standard"].validate;
+  return {
+    framework: "hand-written",
+    name: HAND_WRITTEN,
+    fetch: async (request) => {
+      const outcome = validate(await request.json());
+      const result = outcome instanceof Promise ? await outcome : outcome;
+      return result.issues === undefined
+        ? Response.json(result.value, { status: 201 })
+        : Response.json({ issues: result.issues }, { status: 422 });
+    },
+  };
+}
+
+/** The name of latch's validating case, which the report's target reads. */
+export const LATCH_VALIDATED = "latch, zod body schema";
 
 /** latch with the body schema, and latch without one. */
 export async function latchContenders(): Promise<Contender[]> {
@@ -84,8 +131,8 @@ export async function latchContenders(): Promise<Contender[]> {
   await validated.ready();
   await plain.ready();
   return [
-    { name: "latch, no schema (request.json())", fetch: plain.fetch },
-    { name: "latch, zod body schema", fetch: validated.fetch },
+    { framework: "latch", name: "latch, no schema (request.json())", fetch: plain.fetch },
+    { framework: "latch", name: LATCH_VALIDATED, fetch: validated.fetch },
   ];
 }
 
@@ -98,8 +145,8 @@ export function honoContenders(): Contender[] {
   );
   const plain = new Hono().post("/todos", async (c) => c.json(await c.req.json(), 201));
   return [
-    { name: "hono, no validator (c.req.json())", fetch: plain.fetch },
-    { name: "hono, zValidator json zod", fetch: validated.fetch },
+    { framework: "hono", name: "hono, no validator (c.req.json())", fetch: plain.fetch },
+    { framework: "hono", name: "hono, zValidator json zod", fetch: validated.fetch },
   ];
 }
 
@@ -113,13 +160,22 @@ async function check(contender: Contender): Promise<void> {
 }
 
 /**
- * Every case: the schema alone, then each contender's request.
+ * Every case: the schema alone, then the hand-written baseline and each
+ * contender's request.
  *
  * @param extra More contenders (Elysia on Bun).
+ * @param framework Only this framework's contenders (the baseline always runs); all when absent.
  * @returns The checked cases.
  */
-export async function validationCases(extra: readonly Contender[] = []): Promise<ValidationCase[]> {
-  const contenders = [...await latchContenders(), ...honoContenders(), ...extra];
+export async function validationCases(
+  extra: readonly Contender[] = [],
+  framework: string | undefined = undefined,
+): Promise<ValidationCase[]> {
+  const all = [handWrittenContender(), ...await latchContenders(), ...honoContenders(), ...extra];
+  const contenders = all.filter((contender) =>
+    framework === undefined || contender.framework === framework ||
+    contender.framework === "hand-written"
+  );
   for (const contender of contenders) await check(contender);
   const validate = todoSchema["~standard"].validate;
   const parsed = JSON.parse(BODY);
@@ -144,11 +200,11 @@ export async function validationCases(extra: readonly Contender[] = []): Promise
       ...(index === 0 ? { baseline: true } : {}),
       fn: () => contender.fetch(todoRequest()),
     })),
-    {
+    ...contenders.filter((contender) => contender.name === LATCH_VALIDATED).map((contender) => ({
       // Without Content-Length latch counts the body as it streams in: the slower path.
       group: REQUEST_GROUP,
-      name: "latch, zod body schema, no Content-Length",
-      fn: () => (contenders[1] as Contender).fetch(todoRequest(true)),
-    },
+      name: `${LATCH_VALIDATED}, no Content-Length`,
+      fn: () => contender.fetch(todoRequest(true)),
+    })),
   ];
 }

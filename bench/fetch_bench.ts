@@ -11,7 +11,7 @@
  */
 
 import { PEERS } from "./_peers.ts";
-import { answersSynchronously, setupScenarios } from "./_scenarios.ts";
+import { answersSynchronously, LAZY_DEPTH, READS, setupScenarios } from "./_scenarios.ts";
 
 const smoke = Deno.env.get("LATCH_BENCH_SMOKE") === "1";
 // run.ts runs one group and framework per process (see ScenarioFilter); alone, this runs all.
@@ -19,9 +19,14 @@ const scenarios = await setupScenarios(PEERS, {
   group: Deno.env.get("LATCH_BENCH_GROUP"),
   framework: Deno.env.get("LATCH_BENCH_FRAMEWORK"),
 });
-// Smoke mode has checked every case's answer above; it times only N = 0 and 10,
-// because Deno.bench spends a fixed ~0.2 s per case whatever `n` says.
-const timed = smoke ? scenarios.filter(({ n }) => n === 0 || n === 10) : scenarios;
+// Smoke mode has checked every case's answer above; it times only each group's
+// baseline, the "reads" floor and latch's cases at N = 10, because Deno.bench
+// spends ~0.3 s on any case slower than a microsecond, whatever `n` says.
+const timed = smoke
+  ? scenarios.filter(({ n, baseline, framework }) =>
+    baseline === true || framework === READS || (framework.startsWith("latch") && n === LAZY_DEPTH)
+  )
+  : scenarios;
 
 for (const { name, group, baseline, fn } of timed) {
   // Deno.bench awaits only `async` functions: a case that answers with a

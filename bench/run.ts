@@ -5,28 +5,36 @@
  *   LATCH_BENCH_SMOKE=1 deno run --allow-all bench/run.ts    # smoke: checks everything runs, <60 s
  *   LATCH_BENCH_LOAD=autocannon deno run --allow-all bench/run.ts   # HTTP load from autocannon
  *
- * It runs, in rounds (3 in full, 1 in smoke), each alternating Deno and Bun:
- * the per-request benchmark (`fetch_bench.ts` with `deno bench --json`,
- * `fetch_bench_bun.ts` with mitata) and the build benchmark (`build_bench*`);
- * then the first request in fresh processes (`_cold_start.ts`), and the HTTP
- * benchmark (`_http_server.ts` under `wrk` when it is on PATH, else under
- * autocannon run by Node; `LATCH_BENCH_LOAD=wrk` or `=autocannon` forces one).
+ * It runs, in rounds (3 in full, `LATCH_BENCH_ROUNDS` to change; 1 in smoke),
+ * each alternating Deno and Bun: the per-request benchmark (`fetch_bench.ts`
+ * with `deno bench --json`, `fetch_bench_bun.ts` with mitata), the validated
+ * POST (`validation_bench*`) and the build benchmark (`build_bench*`); then
+ * the first request in fresh processes (`_cold_start.ts`), and the HTTP
+ * benchmark in rounds of its own (5 in full, `LATCH_BENCH_HTTP_ROUNDS`): every
+ * server of `HTTP_SERVERS` (`_http_servers.ts`) in a fresh process, under
+ * `wrk` when it is on PATH, else under autocannon run by Node
+ * (`LATCH_BENCH_LOAD=wrk` or `=autocannon` forces one). Where `taskset` is on
+ * PATH and there are at least 2 cores, the server runs pinned to CPU 0 and the
+ * load generator to CPU 1 (`LATCH_BENCH_PIN=0` turns that off).
  * Every figure reported is the median over rounds, every ratio the median of
  * the ratios of each round, so that a noisy machine moves a case and its
  * baseline together.
  *
  * Smoke mode asserts no timing, but exits non-zero when a case answers wrong,
  * a build count is not 1, or a runner fails; it writes its report to a
- * temporary directory, never over `bench/RESULTS.md`.
+ * temporary directory, never over `bench/RESULTS.md`. It starts every HTTP
+ * server and checks its answer, but loads only the floor and latch, for 1 s.
  *
  * @module
  */
 
 import { BARE, renderReport } from "./_report.ts";
 import { median } from "./_stats.ts";
-import { PEERS } from "./_peers.ts";
+import { BUN_ONLY_PEERS, type PeerInfo, PEERS } from "./_peers.ts";
 import { parseWrk } from "./_wrk.ts";
 import { frameworksOf, REQUEST_GROUPS } from "./_scenarios.ts";
+import { HTTP_FLOOR, HTTP_SERVERS, httpServersOn } from "./_http_servers.ts";
+import { HAND_WRITTEN, REQUEST_GROUP, VALIDATION_FRAMEWORKS } from "./_validation_cases.ts";
 import {
   type BenchData,
   caseKey,
@@ -38,6 +46,7 @@ import {
 
 const smoke = Deno.env.get("LATCH_BENCH_SMOKE") === "1";
 const rounds = smoke ? 1 : Number(Deno.env.get("LATCH_BENCH_ROUNDS") ?? 3);
+const httpRounds = smoke ? 1 : Number(Deno.env.get("LATCH_BENCH_HTTP_ROUNDS") ?? 5);
 const coldRuns = smoke ? 1 : 7;
 const httpSeconds = smoke ? 1 : 3;
 const benchDir = new URL(".", import.meta.url).pathname;
@@ -154,8 +163,18 @@ function runtimeCommand(runtime: Runtime, script: string, args: string[]): [stri
     : [bun, [`bench/${script}`, ...args]];
 }
 
-function spawn(runtime: Runtime, script: string, args: string[]): Deno.ChildProcess {
-  const [command, commandArgs] = runtimeCommand(runtime, script, args);
+/** `command args`, or the same run by `taskset -c <cpu>` when a CPU is given. */
+function pinned(cpu: string | undefined, command: string, args: string[]): [string, string[]] {
+  return cpu === undefined ? [command, args] : ["taskset", ["-c", cpu, command, ...args]];
+}
+
+function spawn(
+  runtime: Runtime,
+  script: string,
+  args: string[],
+  cpu: string | undefined = undefined,
+): Deno.ChildProcess {
+  const [command, commandArgs] = pinned(cpu, ...runtimeCommand(runtime, script, args));
   return new Deno.Command(command, {
     args: commandArgs,
     cwd: root,
@@ -276,6 +295,7 @@ async function onPath(name: string): Promise<string | undefined> {
  * `LATCH_BENCH_LOAD=wrk` or `=autocannon` forces one.
  */
 async function loadGenerator(): Promise<LoadGenerator & { command: string }> {
+  const cpus = await pinning();
   const wanted = Deno.env.get("LATCH_BENCH_LOAD") ?? "";
   if (!["", "wrk", "autocannon"].includes(wanted)) {
     throw new Error(`LATCH_BENCH_LOAD: expected "wrk" or "autocannon", got "${wanted}"`);
@@ -287,28 +307,47 @@ async function loadGenerator(): Promise<LoadGenerator & { command: string }> {
       .output();
     const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
     const version = /^wrk (\S+)/m.exec(text)?.[1] ?? "unknown";
-    return { tool: "wrk", version, connections, threads: 1, command: wrk };
+    return { tool: "wrk", version, connections, threads: 1, ...cpus, command: wrk };
   }
   if (wanted === "wrk") throw new Error("LATCH_BENCH_LOAD=wrk, but wrk is not on PATH");
   const json = JSON.parse(
     await Deno.readTextFile(`${root}node_modules/autocannon/package.json`),
   ) as { version: string };
-  return { tool: "autocannon", version: json.version, connections, threads: 1, command: node };
+  return {
+    tool: "autocannon",
+    version: json.version,
+    connections,
+    threads: 1,
+    ...cpus,
+    command: node,
+  };
 }
 
-/** One load run against a fresh server. */
+/**
+ * The CPUs the HTTP server and the load generator are pinned to: 0 and 1,
+ * when `taskset` is on PATH and there are at least 2 cores, so that they do
+ * not take turns on one core; none otherwise, or with `LATCH_BENCH_PIN=0`.
+ */
+async function pinning(): Promise<{ serverCpu?: string; loadCpu?: string }> {
+  if (Deno.env.get("LATCH_BENCH_PIN") === "0") return {};
+  if (await onPath("taskset") === undefined) return {};
+  const cores = Number((await run("nproc", [], { quiet: true })).trim());
+  return cores >= 2 ? { serverCpu: "0", loadCpu: "1" } : {};
+}
+
+/** One load run against a fresh server; none for a server that smoke mode only checks. */
 async function httpRun(
   load: LoadGenerator & { command: string },
   runtime: Runtime,
   framework: string,
-): Promise<Omit<HttpSample, "round" | "position">> {
-  const child = spawn(runtime, "_http_server.ts", [framework]);
+): Promise<Omit<HttpSample, "round" | "position"> | undefined> {
+  const child = spawn(runtime, "_http_server.ts", [framework], load.serverCpu);
   try {
     const { port } = JSON.parse(await lineReader(child.stdout)()) as { port: number };
     const url = `http://127.0.0.1:${port}/users/42`;
     const response = await fetch(url);
     const body = await response.text();
-    const expected = framework === "bare" ? "ok" : "42";
+    const expected = HTTP_SERVERS.find((server) => server.name === framework)?.body;
     if (response.status !== 200 || body !== expected) {
       throw new Error(`${runtime} ${framework} server answered ${response.status} ${body}`);
     }
@@ -316,12 +355,22 @@ async function httpRun(
     const measure = async (seconds: number) => {
       if (load.tool === "wrk") {
         const args = ["-t", `${load.threads}`, "-c", `${load.connections}`, "-d", `${seconds}s`];
-        const output = await run(load.command, [...args, "--latency", url], { quiet: true });
+        const output = await run(
+          ...pinned(load.loadCpu, load.command, [...args, "--latency", url]),
+          { quiet: true },
+        );
         return parseWrk(output, label);
       }
       const output = await run(
-        load.command,
-        [autocannon, "-j", "-c", `${load.connections}`, "-d", `${seconds}`, url],
+        ...pinned(load.loadCpu, load.command, [
+          autocannon,
+          "-j",
+          "-c",
+          `${load.connections}`,
+          "-d",
+          `${seconds}`,
+          url,
+        ]),
         { quiet: true },
       );
       const result = JSON.parse(output) as AutocannonJson;
@@ -334,6 +383,11 @@ async function httpRun(
         p99Ms: result.latency.p99,
       };
     };
+    if (smoke && framework !== HTTP_FLOOR && framework !== "latch") {
+      // Smoke: every server answered right above; only the floor and latch take load,
+      // which keeps the run short and still checks the load generator's output is read.
+      return undefined;
+    }
     if (!smoke) await measure(1); // warm-up: JIT and connection set-up, discarded
     return { runtime, framework, ...(await measure(httpSeconds)) };
   } finally {
@@ -373,6 +427,7 @@ const data: BenchData = reportOnly
   : {
     smoke,
     rounds,
+    httpRounds,
     machine: await machine(),
     micro: { deno: [], bun: [] },
     cold: [],
@@ -382,6 +437,8 @@ const data: BenchData = reportOnly
       version: load.version,
       connections: load.connections,
       threads: load.threads,
+      ...(load.serverCpu === undefined ? {} : { serverCpu: load.serverCpu }),
+      ...(load.loadCpu === undefined ? {} : { loadCpu: load.loadCpu }),
     },
     elapsedMs: 0,
   };
@@ -402,7 +459,7 @@ for (let round = 0; round < (reportOnly ? 0 : rounds); round++) {
     } else {
       // One process per framework and group, each with its own bare baseline
       // (stored as "bare, N=0 @ <framework>"): see ScenarioFilter.
-      const peers = [...PEERS.map((peer) => peer.name), ...(runtime === "bun" ? ["elysia"] : [])];
+      const peers: PeerInfo[] = [...PEERS, ...(runtime === "bun" ? BUN_ONLY_PEERS : [])];
       for (const group of REQUEST_GROUPS) {
         const bares: number[] = [];
         for (const framework of frameworksOf(group, peers)) {
@@ -416,6 +473,25 @@ for (let round = 0; round < (reportOnly ? 0 : rounds); round++) {
         }
         results[runtime].set(caseKey(group, BARE), median(bares));
       }
+    }
+    log(`round ${round + 1}/${rounds}: validated POST on ${runtime}`);
+    if (smoke) {
+      for (const [name, value] of await bench("validation")) results[runtime].set(name, value);
+    } else {
+      // One process per framework, each with its own hand-written baseline
+      // (stored as "<baseline> @ <framework>"), as for the per-request groups.
+      const baselines: number[] = [];
+      for (const framework of VALIDATION_FRAMEWORKS[runtime]) {
+        for (
+          const [name, value] of await bench("validation", { LATCH_BENCH_FRAMEWORK: framework })
+        ) {
+          if (name === caseKey(REQUEST_GROUP, HAND_WRITTEN)) {
+            baselines.push(value);
+            results[runtime].set(caseKey(REQUEST_GROUP, `${HAND_WRITTEN} @ ${framework}`), value);
+          } else results[runtime].set(name, value);
+        }
+      }
+      results[runtime].set(caseKey(REQUEST_GROUP, HAND_WRITTEN), median(baselines));
     }
     log(`round ${round + 1}/${rounds}: build on ${runtime}`);
     for (const [name, value] of await bench("build")) results[runtime].set(name, value);
@@ -431,19 +507,19 @@ if (!reportOnly) {
 
 if (load !== undefined) {
   log(`HTTP: load from ${load.tool} ${load.version}`);
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < httpRounds; round++) {
     // Alternate which runtime goes first, as for the micro-benchmarks.
     const runtimes: Runtime[] = round % 2 === 0 ? ["deno", "bun"] : ["bun", "deno"];
     for (const runtime of runtimes) {
       // Rotate the servers' order by one each round, Bun one step ahead of Deno,
-      // so that over every 3 rounds each server runs once first, once second and
-      // once last on each runtime.
-      const frameworks = ["bare", "latch", "hono"];
+      // so that no server always runs first, or right after the same other one.
+      const frameworks = httpServersOn(runtime).map((server) => server.name);
       const shift = (round + (runtime === "bun" ? 1 : 0)) % frameworks.length;
       const order = [...frameworks.slice(shift), ...frameworks.slice(0, shift)];
       for (const [position, framework] of order.entries()) {
-        log(`round ${round + 1}/${rounds}: HTTP, ${framework} on ${runtime}`);
-        data.http.push({ ...(await httpRun(load, runtime, framework)), round, position });
+        log(`round ${round + 1}/${httpRounds}: HTTP, ${framework} on ${runtime}`);
+        const sample = await httpRun(load, runtime, framework);
+        if (sample !== undefined) data.http.push({ ...sample, round, position });
       }
     }
   }

@@ -15,7 +15,9 @@ import { validationCases } from "./_validation_cases.ts";
 
 const smoke = Deno.env.get("LATCH_BENCH_SMOKE") === "1";
 
-for (const { name, group, baseline, fn } of await validationCases()) {
+// run.ts runs one framework per process (see VALIDATION_FRAMEWORKS); alone, this runs all.
+const cases = await validationCases([], Deno.env.get("LATCH_BENCH_FRAMEWORK"));
+for (const { name, group, baseline, fn } of cases) {
   Deno.bench({
     name,
     group,

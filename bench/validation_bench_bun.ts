@@ -32,10 +32,16 @@ function elysiaContenders(): Contender[] {
   validated.compile();
   plain.compile();
   return [
-    { name: "elysia, no schema", fetch: (request) => plain.fetch(request) },
-    { name: "elysia, t.Object body", fetch: (request) => validated.fetch(request) },
+    { framework: "elysia", name: "elysia, no schema", fetch: (request) => plain.fetch(request) },
+    {
+      framework: "elysia",
+      name: "elysia, t.Object body",
+      fetch: (request) => validated.fetch(request),
+    },
   ];
 }
 
-const cases = await validationCases(elysiaContenders());
+const env = (globalThis as { process: { env: Record<string, string | undefined> } }).process.env;
+// run.ts runs one framework per process (see VALIDATION_FRAMEWORKS); alone, this runs all.
+const cases = await validationCases(elysiaContenders(), env.LATCH_BENCH_FRAMEWORK);
 await runMitata(cases.map(({ group, name, fn }) => ({ group, name, fn })));
