@@ -117,15 +117,9 @@ export class _StaticServer {
     requested: _RequestPath,
   ): Promise<_Found | typeof REDIRECT | undefined> {
     const { segments, directory } = requested;
-    const real = await _realPathInside(
-      this.#fs,
-      root,
-      _under(root, segments),
-      this.#settings.dotfiles,
-    );
-    if (real === undefined) return undefined;
-    const stats = await this.#stat(real);
-    if (stats === undefined) return undefined;
+    const entry = await this.#entry(root, segments);
+    if (entry === undefined) return undefined;
+    const { real, stats } = entry;
     if (stats.isFile()) return directory ? undefined : { real, stats, path: _joined(segments) };
     const index = this.#settings.index;
     if (!stats.isDirectory() || index === undefined) return undefined;
@@ -136,6 +130,15 @@ export class _StaticServer {
 
   /** The regular file at `segments` under root, or `undefined`. */
   async #file(root: string, segments: readonly string[]): Promise<_Found | undefined> {
+    const entry = await this.#entry(root, segments);
+    return entry?.stats.isFile() ? { ...entry, path: _joined(segments) } : undefined;
+  }
+
+  /** What is at `segments` under root, resolved and checked to stay inside it, or `undefined`. */
+  async #entry(
+    root: string,
+    segments: readonly string[],
+  ): Promise<{ real: string; stats: _Stats } | undefined> {
     const real = await _realPathInside(
       this.#fs,
       root,
@@ -144,7 +147,7 @@ export class _StaticServer {
     );
     if (real === undefined) return undefined;
     const stats = await this.#stat(real);
-    return stats?.isFile() ? { real, stats, path: _joined(segments) } : undefined;
+    return stats === undefined ? undefined : { real, stats };
   }
 
   async #stat(real: string): Promise<_Stats | undefined> {
