@@ -68,6 +68,26 @@ class _Lookup<V> {
     }
     return undefined;
   }
+
+  /** `get(text.slice(start, end))`, without the slice when few keys have that length. */
+  at(text: string, start: number, end: number): V | undefined {
+    const bucket = this.#byLength[end - start];
+    if (bucket === undefined) return undefined;
+    const keys = bucket.keys;
+    if (keys.length > 8) return this.#map.get(text.slice(start, end));
+    for (let index = 0; index < keys.length; index++) {
+      if (_sameAt(keys[index] as string, text, start)) return bucket.values[index];
+    }
+    return undefined;
+  }
+}
+
+/** Whether `text` holds `key` from `start` on (a compare in place: `startsWith` with a position is slower in V8). */
+function _sameAt(key: string, text: string, start: number): boolean {
+  for (let index = 0; index < key.length; index++) {
+    if (key.charCodeAt(index) !== text.charCodeAt(start + index)) return false;
+  }
+  return true;
 }
 
 class _Node<T> {
@@ -175,59 +195,90 @@ export class Router<T> {
       const found = statics.lookups.get(method) ?? statics.lookups.get("*");
       if (found !== undefined) return found;
     }
-    const segments = _segmentsOf(path);
-    // Only a path with an escape needs decoding, segment by segment (so "%2F" stays inside one).
+    // The trie is walked over `path` itself: only param values are cut from it.
+    // A path with an escape is decoded segment by segment first (so "%2F" stays
+    // inside one), and any malformed escape is a 400 whatever the routes.
+    let decoded: string[] | undefined;
     if (path.includes("%")) {
-      for (let index = 0; index < segments.length; index++) {
+      decoded = _segmentsOf(path);
+      for (let index = 0; index < decoded.length; index++) {
         try {
-          segments[index] = decodeURIComponent(segments[index] as string);
+          decoded[index] = decodeURIComponent(decoded[index] as string);
         } catch {
           return _BAD_PATH;
         }
       }
     }
-    const found = _walk(this.#root, segments, 0, method, [], undefined);
+    const captured: string[] = [];
+    const walk: _Walk = { path, decoded, method, captured, allow: undefined };
+    const start = path === "/" ? 1 : 0;
+    const found = _walk(this.#root, walk, start, 0);
     if (found !== undefined) return found;
     // A miss walks again to collect the methods the path has, so a hit allocates no set.
-    const allow = new Set<string>();
-    _walk(this.#root, segments, 0, method, [], allow);
+    const allow = walk.allow = new Set<string>();
+    _walk(this.#root, walk, start, 0);
     if (allow.size === 0) return _NOT_FOUND;
     return { status: 405, allow: [...allow].sort() };
   }
 }
 
-/** Depth-first in priority order (static, param, wildcard); returns the first route with the method and collects the methods of the rest. */
+/** What one walk reads: the path (and its decoded segments, if it had escapes), the method, and where it collects. */
+interface _Walk {
+  readonly path: string;
+  readonly decoded: readonly string[] | undefined;
+  readonly method: string;
+  readonly captured: string[];
+  allow: Set<string> | undefined;
+}
+
+/**
+ * Depth-first in priority order (static, param, wildcard); returns the first
+ * route with the method and collects the methods of the rest. `slash` is the
+ * index of the "/" before the next segment (the path's length once all are
+ * taken), `index` that segment's number.
+ */
 function _walk<T>(
   node: _Node<T>,
-  segments: readonly string[],
+  walk: _Walk,
+  slash: number,
   index: number,
-  method: string,
-  captured: string[],
-  allow: Set<string> | undefined,
 ): RouteLookup<T> | undefined {
-  if (index === segments.length) {
+  const path = walk.path;
+  const decoded = walk.decoded;
+  const captured = walk.captured;
+  if (slash >= path.length) {
     if (node.methods !== undefined) {
-      const found = _pick(node.methods, method, captured, allow);
+      const found = _pick(node.methods, walk);
       if (found !== undefined) return found;
     }
   } else {
-    const segment = segments[index] as string;
-    const child = node.children.get(segment);
+    let end = path.indexOf("/", slash + 1);
+    if (end === -1) end = path.length;
+    const child = decoded === undefined
+      ? node.children.at(path, slash + 1, end)
+      : node.children.get(decoded[index] as string);
     if (child !== undefined) {
-      const found = _walk(child, segments, index + 1, method, captured, allow);
+      const found = _walk(child, walk, end, index + 1);
       if (found !== undefined) return found;
     }
-    if (node.param !== undefined && segment !== "") {
-      captured.push(segment);
-      const found = _walk(node.param, segments, index + 1, method, captured, allow);
+    if (
+      node.param !== undefined &&
+      (decoded === undefined ? end > slash + 1 : decoded[index] !== "")
+    ) {
+      captured.push(
+        decoded === undefined ? path.slice(slash + 1, end) : decoded[index] as string,
+      );
+      const found = _walk(node.param, walk, end, index + 1);
       captured.pop();
       if (found !== undefined) return found;
     }
   }
   // A wildcard takes one segment or more; the root path "/" counts as one empty segment.
-  if (node.wildcard !== undefined && (index < segments.length || segments.length === 0)) {
-    captured.push(segments.slice(index).join("/"));
-    const found = _pick(node.wildcard, method, captured, allow);
+  if (node.wildcard !== undefined && (slash < path.length || path === "/")) {
+    captured.push(
+      decoded === undefined ? path.slice(slash + 1) : decoded.slice(index).join("/"),
+    );
+    const found = _pick(node.wildcard, walk);
     captured.pop();
     if (found !== undefined) return found;
   }
@@ -241,7 +292,7 @@ function _compileChildren<T>(node: _Node<T>): void {
   if (node.param !== undefined) _compileChildren(node.param);
 }
 
-/** The segments of `path` ("/a/b" → ["a", "b"], "/" → []); a loop, as `split` is about twice as slow. */
+/** The segments of `path` ("/a/b" → ["a", "b"], "/" → []), for a path with escapes to decode. */
 function _segmentsOf(path: string): string[] {
   const segments: string[] = [];
   if (path === "/") return segments;
@@ -283,12 +334,8 @@ function _staticLookups<T>(table: Map<string, _Entry<T>>): _StaticPath<T> {
   return { method, lookup: lookups.get(method) as RouteLookup<T>, lookups };
 }
 
-function _pick<T>(
-  table: Map<string, _Entry<T>>,
-  method: string,
-  captured: readonly string[],
-  allow: Set<string> | undefined,
-): RouteLookup<T> | undefined {
+function _pick<T>(table: Map<string, _Entry<T>>, walk: _Walk): RouteLookup<T> | undefined {
+  const method = walk.method;
   let entry = table.get(method);
   let headFromGet = false;
   if (entry === undefined && method === "HEAD") {
@@ -297,12 +344,12 @@ function _pick<T>(
   }
   entry ??= table.get("*");
   if (entry === undefined) {
-    if (allow !== undefined) _allowOf(table, allow);
+    if (walk.allow !== undefined) _allowOf(table, walk.allow);
     return undefined;
   }
   const params: Record<string, string> = Object.create(null);
   for (let index = 0; index < entry.names.length; index++) {
-    params[entry.names[index] as string] = captured[index] as string;
+    params[entry.names[index] as string] = walk.captured[index] as string;
   }
   return { status: 200, value: entry.value, params, headFromGet };
 }
