@@ -90,22 +90,67 @@ function _sameAt(key: string, text: string, start: number): boolean {
   return true;
 }
 
+/**
+ * A node's routes by method, compiled for lookups: a request's method is a
+ * fresh string on a served request, which a `Map` would hash every time, and a
+ * node has a few methods at most, so they are compared in turn.
+ */
+class _Methods<T> {
+  readonly #names: string[] = [];
+  readonly #entries: _Entry<T>[] = [];
+  /** The `GET` route, which also answers `HEAD` when there is no `HEAD` route. */
+  readonly #get: _Entry<T> | undefined;
+  /** The route for any method (`app.all()`). */
+  readonly #any: _Entry<T> | undefined;
+  /** Every method, for the `Allow` of a 405. */
+  readonly table: ReadonlyMap<string, _Entry<T>>;
+
+  constructor(table: Map<string, _Entry<T>>) {
+    this.table = table;
+    for (const [name, entry] of table) {
+      this.#names.push(name);
+      this.#entries.push(entry);
+    }
+    this.#get = table.get("GET");
+    this.#any = table.get("*");
+  }
+
+  /** The route for `method`, if any: its own, else `GET`'s for `HEAD`, else the any-method route; and whether it is `GET`'s for a `HEAD`. */
+  find(method: string): _Entry<T> | undefined {
+    const names = this.#names;
+    for (let index = 0; index < names.length; index++) {
+      if (names[index] === method) return this.#entries[index];
+    }
+    if (method === "HEAD" && this.#get !== undefined) return this.#get;
+    return this.#any;
+  }
+
+  /** Whether `find(method)` answers a `HEAD` with the `GET` route. */
+  headFromGet(method: string, entry: _Entry<T>): boolean {
+    return entry === this.#get && method === "HEAD";
+  }
+}
+
 class _Node<T> {
   readonly statics = new Map<string, _Node<T>>();
   /** `statics`, for lookups once the router is compiled. */
   children: _Lookup<_Node<T>> = _NO_CHILDREN as _Lookup<_Node<T>>;
   param: _Node<T> | undefined;
-  /** Routes ending here. */
+  /** Routes ending here, while the router is built. */
   methods: Map<string, _Entry<T>> | undefined;
-  /** Routes ending in `*` here. */
+  /** Routes ending in `*` here, while the router is built. */
   wildcard: Map<string, _Entry<T>> | undefined;
+  /** `methods`, compiled. */
+  routes: _Methods<T> | undefined;
+  /** `wildcard`, compiled. */
+  wildcardRoutes: _Methods<T> | undefined;
 }
 
 const _NO_CHILDREN = new _Lookup<never>([]);
 const _NOT_FOUND = { status: 404 } as const;
 const _BAD_PATH = { status: 400 } as const;
 
-function _allowOf<T>(table: Map<string, _Entry<T>>, into: Set<string>): void {
+function _allowOf<T>(table: ReadonlyMap<string, _Entry<T>>, into: Set<string>): void {
   for (const method of table.keys()) {
     if (method === "*") return _addAll(into);
     into.add(method);
@@ -137,6 +182,13 @@ export class Router<T> {
   readonly #root = new _Node<T>();
   /** Static paths, for a match without walking the trie: path → method → the finished lookup. */
   readonly #statics: _Lookup<_StaticPath<T>>;
+  readonly #walk: _Walk = {
+    path: "",
+    decoded: undefined,
+    method: "",
+    captured: [],
+    allow: undefined,
+  };
 
   /**
    * Compiles `routes`.
@@ -209,14 +261,20 @@ export class Router<T> {
         }
       }
     }
-    const captured: string[] = [];
-    const walk: _Walk = { path, decoded, method, captured, allow: undefined };
+    // One walk record per router, reused: a match runs no user code, so never
+    // two at once, and every walk pops what it pushed onto `captured`.
+    const walk = this.#walk;
+    walk.path = path;
+    walk.decoded = decoded;
+    walk.method = method;
+    walk.allow = undefined;
     const start = path === "/" ? 1 : 0;
     const found = _walk(this.#root, walk, start, 0);
     if (found !== undefined) return found;
     // A miss walks again to collect the methods the path has, so a hit allocates no set.
     const allow = walk.allow = new Set<string>();
     _walk(this.#root, walk, start, 0);
+    walk.allow = undefined;
     if (allow.size === 0) return _NOT_FOUND;
     return { status: 405, allow: [...allow].sort() };
   }
@@ -224,9 +282,9 @@ export class Router<T> {
 
 /** What one walk reads: the path (and its decoded segments, if it had escapes), the method, and where it collects. */
 interface _Walk {
-  readonly path: string;
-  readonly decoded: readonly string[] | undefined;
-  readonly method: string;
+  path: string;
+  decoded: readonly string[] | undefined;
+  method: string;
   readonly captured: string[];
   allow: Set<string> | undefined;
 }
@@ -247,8 +305,8 @@ function _walk<T>(
   const decoded = walk.decoded;
   const captured = walk.captured;
   if (slash >= path.length) {
-    if (node.methods !== undefined) {
-      const found = _pick(node.methods, walk);
+    if (node.routes !== undefined) {
+      const found = _pick(node.routes, walk);
       if (found !== undefined) return found;
     }
   } else {
@@ -274,11 +332,11 @@ function _walk<T>(
     }
   }
   // A wildcard takes one segment or more; the root path "/" counts as one empty segment.
-  if (node.wildcard !== undefined && (slash < path.length || path === "/")) {
+  if (node.wildcardRoutes !== undefined && (slash < path.length || path === "/")) {
     captured.push(
       decoded === undefined ? path.slice(slash + 1) : decoded.slice(index).join("/"),
     );
-    const found = _pick(node.wildcard, walk);
+    const found = _pick(node.wildcardRoutes, walk);
     captured.pop();
     if (found !== undefined) return found;
   }
@@ -288,6 +346,8 @@ function _walk<T>(
 /** Fills every node's `children` from its `statics`, once all routes are in. */
 function _compileChildren<T>(node: _Node<T>): void {
   if (node.statics.size > 0) node.children = new _Lookup(node.statics);
+  if (node.methods !== undefined) node.routes = new _Methods(node.methods);
+  if (node.wildcard !== undefined) node.wildcardRoutes = new _Methods(node.wildcard);
   for (const child of node.statics.values()) _compileChildren(child);
   if (node.param !== undefined) _compileChildren(node.param);
 }
@@ -334,19 +394,14 @@ function _staticLookups<T>(table: Map<string, _Entry<T>>): _StaticPath<T> {
   return { method, lookup: lookups.get(method) as RouteLookup<T>, lookups };
 }
 
-function _pick<T>(table: Map<string, _Entry<T>>, walk: _Walk): RouteLookup<T> | undefined {
+function _pick<T>(routes: _Methods<T>, walk: _Walk): RouteLookup<T> | undefined {
   const method = walk.method;
-  let entry = table.get(method);
-  let headFromGet = false;
-  if (entry === undefined && method === "HEAD") {
-    entry = table.get("GET");
-    headFromGet = entry !== undefined;
-  }
-  entry ??= table.get("*");
+  const entry = routes.find(method);
   if (entry === undefined) {
-    if (walk.allow !== undefined) _allowOf(table, walk.allow);
+    if (walk.allow !== undefined) _allowOf(routes.table, walk.allow);
     return undefined;
   }
+  const headFromGet = routes.headFromGet(method, entry);
   const params: Record<string, string> = Object.create(null);
   for (let index = 0; index < entry.names.length; index++) {
     params[entry.names[index] as string] = walk.captured[index] as string;
