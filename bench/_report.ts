@@ -35,6 +35,18 @@ import {
 import { DEPTHS, groupOf, LAZY_GROUP, nameOf } from "./_scenarios.ts";
 import { lineChart, type Series, sideBySide } from "./_svg_chart.ts";
 
+/** What {@linkcode renderReport} makes of one run. */
+export interface RenderedReport {
+  /** `RESULTS.md`. */
+  readonly markdown: string;
+  /** The SVG charts, by file name. */
+  readonly charts: Map<string, string>;
+  /** The headline table (`GET /`, 10 pass-through middleware, every framework), also in the README. */
+  readonly headline: string;
+  /** The targets table (measured, met or missed), also in the README. */
+  readonly targets: string;
+}
+
 /** The name of every group's baseline case. */
 export const BARE = "bare, N=0";
 const FRAMEWORKS = [
@@ -65,7 +77,7 @@ const COLORS: Record<string, string> = {
  * @param data What one run measured.
  * @returns The Markdown, and the charts by file name.
  */
-export function renderReport(data: BenchData): { markdown: string; charts: Map<string, string> } {
+export function renderReport(data: BenchData): RenderedReport {
   const charts = new Map<string, string>();
   const out: string[] = [];
 
@@ -159,12 +171,8 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
       ];
     },
   );
-  out.push(
-    "## Headline: once built, `GET /` with 10 pass-through middleware",
-    "",
-    table(["per request", "Deno", "Deno ×bare", "Bun", "Bun ×bare"], headlineRows),
-    "",
-  );
+  const headline = table(["per request", "Deno", "Deno ×bare", "Bun", "Bun ×bare"], headlineRows);
+  out.push("## Headline: once built, `GET /` with 10 pass-through middleware", "", headline, "");
 
   // --- Targets -------------------------------------------------------------
   const targets: string[][] = [];
@@ -266,12 +274,13 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
       ]);
     }
   }
+  const targetsTable = table(["target", "measured", "verdict"], targets);
   out.push(
     "## Targets",
     "",
     'Computed from this run; "met" is a reading of medians on a noisy 2-core machine, not a guarantee.',
     "",
-    table(["target", "measured", "verdict"], targets),
+    targetsTable,
     "",
   );
 
@@ -595,5 +604,7 @@ export function renderReport(data: BenchData): { markdown: string; charts: Map<s
   return {
     markdown: out.filter((line, index, all) => !(line === "" && all[index - 1] === "")).join("\n"),
     charts,
+    headline,
+    targets: targetsTable,
   };
 }

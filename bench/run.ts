@@ -1,7 +1,9 @@
 /**
- * Runs every benchmark and writes `bench/RESULTS.md` and `bench/charts/*.svg`:
+ * Runs every benchmark and writes `bench/RESULTS.md`, `bench/charts/*.svg`
+ * and the README's benchmark section (between its `bench:` markers):
  *
- *   deno run --allow-all bench/run.ts                        # full: about 12 min, writes the report
+ *   deno run --allow-all bench/run.ts                        # full: about 18 min, writes the report
+ *   deno run --allow-all bench/run.ts --report-only          # the report again from bench/results.json
  *   LATCH_BENCH_SMOKE=1 deno run --allow-all bench/run.ts    # smoke: checks everything runs, <60 s
  *   LATCH_BENCH_LOAD=autocannon deno run --allow-all bench/run.ts   # HTTP load from autocannon
  *
@@ -29,6 +31,7 @@
  */
 
 import { BARE, renderReport } from "./_report.ts";
+import { readmeSection, withReadmeSection } from "./_readme_section.ts";
 import { median } from "./_stats.ts";
 import { BUN_ONLY_PEERS, type PeerInfo, PEERS } from "./_peers.ts";
 import { parseWrk } from "./_wrk.ts";
@@ -526,7 +529,8 @@ if (load !== undefined) {
 }
 
 if (!reportOnly) data.elapsedMs = performance.now() - started;
-const { markdown, charts } = renderReport(data);
+const report = renderReport(data);
+const { markdown, charts } = report;
 const outDir = data.smoke
   ? await Deno.makeTempDir({ prefix: "latch-bench-smoke-" })
   : benchDir.replace(/\/$/, "");
@@ -534,14 +538,25 @@ await Deno.mkdir(`${outDir}/charts`, { recursive: true });
 await Deno.writeTextFile(`${outDir}/RESULTS.md`, markdown);
 for (const [name, svg] of charts) await Deno.writeTextFile(`${outDir}/charts/${name}`, svg);
 await Deno.writeTextFile(`${outDir}/results.json`, JSON.stringify(data, null, 2));
+// A real run also writes the README's benchmark section, from the same figures.
+const readme = `${root}README.md`;
+if (!data.smoke) {
+  const section = readmeSection(data, report);
+  await Deno.writeTextFile(readme, withReadmeSection(await Deno.readTextFile(readme), section));
+}
 // The report lives in the repository, whose `deno fmt --check` covers Markdown, JSON and SVG.
 if (!data.smoke) {
   await run(deno, [
     "fmt",
     "--quiet",
+    readme,
     `${outDir}/RESULTS.md`,
     `${outDir}/results.json`,
     `${outDir}/charts/`,
   ]);
 }
-log(`wrote ${outDir}/RESULTS.md and ${charts.size} charts${smoke ? " (smoke: not a result)" : ""}`);
+log(
+  `wrote ${outDir}/RESULTS.md and ${charts.size} charts${
+    smoke ? " (smoke: not a result)" : ", and the benchmark section of README.md"
+  }`,
+);
