@@ -1,7 +1,7 @@
 /**
  * Cookies and server-sent events as a module Worker, for
- * tests/toolkit_workerd_test.ts: a signed cookie set and read back, and an
- * event stream of three events.
+ * tests/toolkit_workerd_test.ts: a signed cookie set and read back, an
+ * event stream of three events, and a JSON body under `compress()`.
  *
  * @module
  */
@@ -9,8 +9,12 @@
 import { App } from "../mod.ts";
 import { getCookies, getSignedCookie, setCookie, setSignedCookie } from "../lib/cookie.ts";
 import { sse } from "../lib/sse.ts";
+import { compress } from "../lib/middleware/compress.ts";
 
 const secrets = ["new secret", "old secret"];
+
+/** What `/compressed/notes` answers: JSON well over compress()'s 1 KiB threshold. */
+export const NOTES = Array.from({ length: 200 }, (_, id) => ({ id, text: `note ${id}` }));
 
 const app = new App()
   .post("/login", async () => {
@@ -33,6 +37,20 @@ const app = new App()
       for (let index = 1; index <= 3; index++) {
         await stream.send({ event: "tick", id: String(index), data: `line ${index}\nsecond` });
       }
-    }, { keepAlive: false }));
+    }, { keepAlive: false }))
+  .mount("/compressed", new App().use(compress()).get("/notes", () => Response.json(NOTES)))
+  // The Workers idiom for changing a response's headers: a copy made from it, outside compress().
+  .mount(
+    "/compressed-copied",
+    new App()
+      .use((next) => async (request, ctx) => {
+        const response = await next(request, ctx);
+        const copy = new Response(response.body, response);
+        copy.headers.set("x-copied", "1");
+        return copy;
+      })
+      .use(compress())
+      .get("/notes", () => Response.json(NOTES)),
+  );
 
 export default app;

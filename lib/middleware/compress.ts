@@ -37,6 +37,14 @@ export interface CompressOptions {
 const COMPRESSIBLE =
   /^\s*(?:text\/(?!event-stream)|application\/(?:json|javascript|ecmascript|x-javascript|xml|wasm|[\w.-]+\+(?:json|xml))\b|image\/svg\+xml\b)/i;
 
+/**
+ * workerd compresses a body itself, by the response's `Content-Encoding`, unless the response
+ * says its body is encoded already: without this a client would get it gzipped twice. Deno,
+ * Bun and Node.js ignore the member, as every runtime ignores a `ResponseInit` member it
+ * does not know.
+ */
+const _ENCODED = { encodeBody: "manual" } as ResponseInit;
+
 const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
 
 /** Different `Accept-Encoding` values kept parsed; the cache is emptied when full, so a client cannot grow it. */
@@ -61,6 +69,8 @@ const CACHE_SIZE = 64;
  * `Vary` when it has none), so it never announces the uncompressed length.
  *
  * Add it before `etag()`, so that the tag is computed on the uncompressed body.
+ * On workerd the compressed response says its body is encoded already
+ * (`encodeBody: "manual"`), so the runtime does not compress it a second time.
  *
  * @param options The codings, the size threshold and which types to compress.
  * @returns The middleware.
@@ -125,6 +135,7 @@ export function compress<T extends AppTypes = AppTypes>(
       status: response.status,
       statusText: response.statusText,
       headers,
+      ..._ENCODED,
     });
   };
 
