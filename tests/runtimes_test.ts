@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runtime } from "./_serve.ts";
-import { localBinary, runtimeBinary, runToEnd, spawnServer } from "./_spawn.ts";
+import { runtimeBinary, spawnServer } from "./_spawn.ts";
+import { startWorkerd } from "./_workerd.ts";
 
 // Each test serves the todo example the way a runtime serves an app from the
 // outside: `deno serve --parallel`, `bun run` and workerd each load the module
@@ -126,43 +127,12 @@ test("bun run serves the todo app's default export on 127.0.0.1 and builds it on
   }
 });
 
-/** The workerd compatibility date: at most the binary's own date (workerd 1.20261117.1). */
-const compatibilityDate = "2026-11-01";
-
 test("workerd runs the todo Worker, bundled by bun build, and builds it once per isolate", {
   timeout: 60_000,
 }, async () => {
-  await using dir = await temporaryDir();
-  runToEnd(localBinary("bun"), [
-    "build",
-    "examples/worker.ts",
-    "--target",
-    "browser",
-    "--format",
-    "esm",
-    "--outfile",
-    join(dir.path, "worker.js"),
-  ]);
-  const config = join(dir.path, "config.capnp");
-  await writeFile(
-    config,
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "todo", worker = .todoWorker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "todo") ],
-);
-const todoWorker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "${compatibilityDate}",
-);
-`,
-  );
-  // --control-fd 1: workerd prints {"event":"listen","socket":"http","port":N} once it listens.
-  const server = await spawnServer(localBinary("workerd"), ["serve", config, "--control-fd", "1"], {
-    listening: /"event":"listen","socket":"http","port":(\d+)/,
-  });
+  const worker = await startWorkerd("examples/worker.ts");
   try {
-    const url = `http://127.0.0.1:${server.match[1]}`;
+    const url = worker.url;
     await createTogether(url, 30);
     const answers = await Promise.all(
       Array.from({ length: 10 }, async () => await (await fetch(`${url}/health`)).json() as Health),
@@ -190,6 +160,6 @@ const todoWorker :Workerd.Worker = (
       "title",
     );
   } finally {
-    await server.stop();
+    await worker.stop();
   }
 });
