@@ -36,7 +36,7 @@ function _escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** `message` with every quoted form of `value`, and its bare form when it is a number, replaced. */
+/** `message` with every quoted form of `value`, and its bare form where a number is echoed, replaced. */
 function _hide(message: string, value: unknown): string {
   let text: string;
   if (typeof value === "string") text = value;
@@ -47,9 +47,14 @@ function _hide(message: string, value: unknown): string {
   for (const quoted of [JSON.stringify(text), `"${text}"`, `'${text}'`]) {
     if (hidden.includes(quoted)) hidden = hidden.split(quoted).join(_HIDDEN);
   }
-  // A number (or a numeric string, once a schema coerced it) is quoted bare: "(was 0)".
+  // A number (or a numeric string, once a schema coerced it) is quoted bare, after the word that
+  // says it is what was received: "(was 0)", "but received 0". Only there: the same digits
+  // elsewhere are the schema's own bound (">0", "at most 5"), which the client needs to read.
   if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?n?$/i.test(text) && hidden.includes(text)) {
-    hidden = hidden.replace(new RegExp(`(?<![\\w.])${_escape(text)}(?![\\w.])`, "g"), _HIDDEN);
+    hidden = hidden.replace(
+      new RegExp(`(\\b(?:was|received|got|given)\\s+)${_escape(text)}n?(?![\\w.])`, "gi"),
+      `$1${_HIDDEN}`,
+    );
   }
   return hidden;
 }

@@ -38,6 +38,8 @@ export interface Kit {
   readonly uploadBody: StandardSchemaV1<unknown, { title: string; file: File }>;
   /** `{ email: email, password: string of 12 or more }`: what must never come back. */
   readonly signupBody: StandardSchemaV1<unknown, { email: string; password: string }>;
+  /** `{ count: number > 0 }`: a bound whose digits a refused value can share. */
+  readonly positiveBody: StandardSchemaV1<unknown, { count: number }>;
   /** `{ name: string }` checked by an async rule (the name is not "taken"). */
   readonly asyncBody: StandardSchemaV1<unknown, { name: string }>;
   /** The same async rule on a query key, which has no body to wait for. */
@@ -63,6 +65,7 @@ export const zodKit: Kit = {
   formBody: z.object({ title: z.string(), tag: z.array(z.string()) }),
   uploadBody: z.object({ title: z.string(), file: z.instanceof(File) }),
   signupBody: z.object({ email: z.email(), password: z.string().min(12) }),
+  positiveBody: z.object({ count: z.number().positive() }),
   asyncBody: z.object({ name: z.string().refine(free, "That name is taken") }),
   asyncQuery: z.object({ name: z.string().refine(free, "That name is taken") }),
 };
@@ -91,6 +94,7 @@ export const valibotKit: Kit = {
     email: v.pipe(v.string(), v.email()),
     password: v.pipe(v.string(), v.minLength(12)),
   }),
+  positiveBody: v.object({ count: v.pipe(v.number(), v.gtValue(0)) }),
   asyncBody: v.objectAsync({
     name: v.pipeAsync(v.string(), v.checkAsync(free, "That name is taken")),
   }),
@@ -133,6 +137,7 @@ export const arktypeKit: Kit = {
   formBody: ark({ title: "string", tag: "string[]" }),
   uploadBody: ark({ title: "string", file: ark.instanceOf(File) }),
   signupBody: ark({ email: "string.email", password: "string >= 12" }),
+  positiveBody: ark({ count: "number > 0" }),
   asyncBody: asynchronously(arkName, ({ name }) => free(name), "That name is taken"),
   asyncQuery: asynchronously(arkName, ({ name }) => free(name), "That name is taken"),
 };

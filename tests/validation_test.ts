@@ -350,6 +350,21 @@ for (const kit of KITS) {
     assert.ok(!text.includes("s3cr3t"), text);
   });
 
+  test(`${name}: a refused number is hidden where the message echoes it, and the bound it shares digits with is kept`, async () => {
+    const app = new App().post("/count", { body: kit.positiveBody }, () => new Response("ok"));
+    const response = await app.request("/count", postJson({ count: 0 }));
+    assert.equal(response.status, 422);
+    const [issue, ...others] = (await problemOf(response)).errors;
+    assert.equal(others.length, 0);
+    const own = await kit.positiveBody["~standard"].validate({ count: 0 });
+    const original = String(own.issues?.[0]?.message);
+    const echoes = original.match(/\b(?:was|received)\s+0\b/gi)?.length ?? 0;
+    // Only the echoes are hidden: put 0 back in them and the library's own message returns.
+    assert.equal(issue?.message.split("[hidden]").length, echoes + 1, issue?.message);
+    assert.equal(issue?.message.replaceAll("[hidden]", "0"), original);
+    assert.ok(!/\b(?:was|received)\s+0\b/i.test(issue?.message ?? ""), issue?.message);
+  });
+
   test(`${name}: a 422 carries the headers a middleware around the route sets (CORS)`, async () => {
     const { app } = todoApp(kit);
     app.use(cors({ origin: ["https://app.example.com"] }));
