@@ -115,7 +115,7 @@ class _Methods<T> {
     this.#any = table.get("*");
   }
 
-  /** The route for `method`, if any: its own, else `GET`'s for `HEAD`, else the any-method route; and whether it is `GET`'s for a `HEAD`. */
+  /** The route for `method`, if any: its own, else `GET`'s for `HEAD`, else the any-method route. */
   find(method: string): _Entry<T> | undefined {
     const names = this.#names;
     for (let index = 0; index < names.length; index++) {
@@ -182,6 +182,7 @@ export class Router<T> {
   readonly #root = new _Node<T>();
   /** Static paths, for a match without walking the trie: path → method → the finished lookup. */
   readonly #statics: _Lookup<_StaticPath<T>>;
+  /** The one record every walk of this router reads and collects into (see `match`). */
   readonly #walk: _Walk = {
     path: "",
     decoded: undefined,
