@@ -10,7 +10,7 @@
 
 import type { BenchData } from "./_bench_data.ts";
 import type { RenderedReport } from "./_report.ts";
-import { describeLoad, loadOf } from "./_report_sections.ts";
+import { describeLoad, describePeers, loadOf } from "./_report_sections.ts";
 
 /** The README's markers around the section. */
 export const README_MARKERS = ["<!-- bench:start -->", "<!-- bench:end -->"] as const;
@@ -24,10 +24,6 @@ export const README_MARKERS = ["<!-- bench:start -->", "<!-- bench:end -->"] as 
  */
 export function readmeSection(data: BenchData, report: RenderedReport): string {
   const { machine } = data;
-  const peers = Object.entries(machine.peers)
-    .filter(([name]) => ["hono", "h3", "elysia", "itty-router"].includes(name))
-    .map(([name, version]) => `${name} ${version}`)
-    .join(", ");
   return [
     "",
     "<!-- Written by bench/run.ts from the run that wrote bench/RESULTS.md: edit bench/_readme_section.ts, not this. -->",
@@ -40,7 +36,9 @@ export function readmeSection(data: BenchData, report: RenderedReport): string {
     "",
     `Measured ${
       machine.date.slice(0, 10)
-    } on the ${machine.nproc}-core development machine (${machine.cpu}, shared, so noisy), Deno ${machine.deno} and Bun ${machine.bun} (peers: ${peers}). Once built, \`GET /\` with 10 pass-through middleware, against the bare handler \`(request) => new Response("ok")\` of the same process:`,
+    } on the ${machine.nproc}-core development machine (${machine.cpu}, shared, so noisy), Deno ${machine.deno} and Bun ${machine.bun} (peers: ${
+      describePeers(data)
+    }). Once built, \`GET /\` with 10 pass-through middleware, against the bare handler \`(request) => new Response("ok")\` of the same process:`,
     "",
     report.headline,
     "",

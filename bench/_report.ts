@@ -12,6 +12,7 @@ import { range, ratio, RUNTIME_NAMES, RUNTIMES, table, tickTime, time } from "./
 import {
   coldSection,
   describeLoad,
+  describePeers,
   httpNsOver,
   httpRatios,
   httpSection,
@@ -148,9 +149,7 @@ export function renderReport(data: BenchData): RenderedReport {
     `- Runtimes: Deno ${machine.deno} (V8 ${machine.v8}), Bun ${machine.bun}. HTTP load: ${
       describeLoad(loadOf(data), machine.node)
     }.`,
-    `- Peers: ${
-      Object.entries(machine.peers).map(([name, version]) => `${name} ${version}`).join(", ")
-    }; mitata ${machine.mitata}.`,
+    `- Peers: ${describePeers(data)}; mitata ${machine.mitata}.`,
     `- Micro-benchmarks: ${data.rounds} rounds, each a fresh \`deno bench --json\` (its mean per iteration) and a fresh Bun process with mitata (its p50). Figures are medians over rounds with the min–max over rounds in brackets; ratios are medians of the ratios taken within each round, so both sides of a ratio come from the same process.`,
     "- Every case is called once and its answer checked (200, body, headers) before it is timed; every build is checked to run exactly once.",
     "",

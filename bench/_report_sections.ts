@@ -73,6 +73,13 @@ export function loadOf(data: BenchData): LoadGenerator {
   };
 }
 
+/** The peers' versions in a phrase, as the run recorded them: "hono 4.13.19, h3 2.0.8, …". */
+export function describePeers(data: BenchData): string {
+  return Object.entries(data.machine.peers).map(([name, version]) => `${name} ${version}`).join(
+    ", ",
+  );
+}
+
 /** The load generator in a phrase: "wrk 4.1.0 (C, 1 thread, 50 connections, …)". */
 export function describeLoad(load: LoadGenerator, nodeVersion: string): string {
   const pinned = load.serverCpu === undefined || load.loadCpu === undefined

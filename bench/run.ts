@@ -538,14 +538,12 @@ await Deno.mkdir(`${outDir}/charts`, { recursive: true });
 await Deno.writeTextFile(`${outDir}/RESULTS.md`, markdown);
 for (const [name, svg] of charts) await Deno.writeTextFile(`${outDir}/charts/${name}`, svg);
 await Deno.writeTextFile(`${outDir}/results.json`, JSON.stringify(data, null, 2));
-// A real run also writes the README's benchmark section, from the same figures.
-const readme = `${root}README.md`;
 if (!data.smoke) {
+  // A real run also writes the README's benchmark section, from the same figures.
+  const readme = `${root}README.md`;
   const section = readmeSection(data, report);
   await Deno.writeTextFile(readme, withReadmeSection(await Deno.readTextFile(readme), section));
-}
-// The report lives in the repository, whose `deno fmt --check` covers Markdown, JSON and SVG.
-if (!data.smoke) {
+  // The report lives in the repository, whose `deno fmt --check` covers Markdown, JSON and SVG.
   await run(deno, [
     "fmt",
     "--quiet",
